@@ -1,0 +1,12 @@
+from chalice import Chalice
+
+from chalicelib.jobs import bp as jobs
+from chalicelib.web.admin import bp as admin
+from chalicelib.web.api import bp as api
+from chalicelib.web.common import bp as common
+
+app = Chalice(app_name="service-crm")
+app.register_blueprint(common)
+app.register_blueprint(admin, url_prefix="/admin")
+app.register_blueprint(api, url_prefix="/api/v1")
+app.register_blueprint(jobs)

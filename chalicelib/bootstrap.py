@@ -1,0 +1,51 @@
+"""The composition root: builds adapters from Settings on first use and caches them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from chalicelib.adapters.blobs import BlobStore, LocalBlobStore, S3BlobStore
+from chalicelib.adapters.mail import MailTransport, OutboxTransport, SesTransport
+from chalicelib.adapters.pdf import PdfRenderer
+from chalicelib.config import Settings, load_settings
+from chalicelib.store import registry
+
+
+def utcnow() -> datetime:
+    """The one place the product reads the clock; everything below takes `now` as an argument."""
+    return datetime.now(UTC)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    settings = load_settings()
+    registry.bind_all(settings)
+    return settings
+
+
+@lru_cache(maxsize=1)
+def mail_transport() -> MailTransport:
+    s = settings()
+    if s.mail_backend == "ses":
+        return SesTransport(region=s.region)
+    return OutboxTransport(s.outbox_dir)
+
+
+@lru_cache(maxsize=1)
+def blobs() -> BlobStore:
+    s = settings()
+    if s.blobs_backend == "s3":
+        return S3BlobStore(bucket=s.blobs_bucket, region=s.region)
+    return LocalBlobStore(s.blobs_dir)
+
+
+@lru_cache(maxsize=1)
+def pdf_renderer() -> PdfRenderer:
+    return PdfRenderer()
+
+
+def reset() -> None:
+    """Forget everything built so far (tests change the environment between cases)."""
+    for getter in (settings, mail_transport, blobs, pdf_renderer):
+        getter.cache_clear()

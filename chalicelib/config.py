@@ -1,0 +1,85 @@
+"""Settings, read from the environment when first asked for, never at import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from chalicelib.domain.errors import ConfigurationError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str  # "local" on one machine, anything else on AWS
+    region: str
+    table_prefix: str
+    dynamodb_endpoint: str | None
+    secret_key: str  # signs session cookies, CSRF tokens and invitation links
+    base_url: str
+    cookie_secure: bool
+    mail_backend: str  # "outbox" | "ses"
+    mail_from: str
+    outbox_dir: Path
+    blobs_backend: str  # "local" | "s3"
+    blobs_dir: Path
+    blobs_bucket: str
+    queue_backend: str  # "inline" | "sqs"
+    queue_url: str
+    stripe_api_key: str
+    stripe_api_base: str | None
+    stripe_webhook_secret: str
+    company_name: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+
+_BACKENDS = {
+    "CRM_MAIL_BACKEND": ("outbox", "ses"),
+    "CRM_BLOBS_BACKEND": ("local", "s3"),
+    "CRM_QUEUE_BACKEND": ("inline", "sqs"),
+}
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    stage = env.get("CRM_STAGE", "local")
+    local = stage == "local"
+    data_dir = Path(env.get("CRM_DATA_DIR", str(REPO_ROOT / ".local" / "data")))
+    for name, allowed in _BACKENDS.items():
+        value = env.get(name)
+        if value is not None and value not in allowed:
+            raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    secret = env.get("CRM_SECRET_KEY", "")
+    if not secret:
+        if not local:
+            raise ConfigurationError("CRM_SECRET_KEY is required outside the local stage")
+        secret = "local-development-secret-not-for-production"
+    if not local and len(secret) < 32:
+        raise ConfigurationError("CRM_SECRET_KEY must be at least 32 characters")
+    return Settings(
+        stage=stage,
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1",
+        table_prefix=env.get("CRM_TABLE_PREFIX", "crm-local-" if local else ""),
+        dynamodb_endpoint=env.get("CRM_DYNAMODB_ENDPOINT") or None,
+        secret_key=secret,
+        base_url=env.get("CRM_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        cookie_secure=env.get("CRM_COOKIE_SECURE", "0" if local else "1") == "1",
+        mail_backend=env.get("CRM_MAIL_BACKEND", "outbox" if local else "ses"),
+        mail_from=env.get("CRM_MAIL_FROM", "billing@example.com"),
+        outbox_dir=Path(env.get("CRM_OUTBOX_DIR", str(data_dir / "outbox"))),
+        blobs_backend=env.get("CRM_BLOBS_BACKEND", "local" if local else "s3"),
+        blobs_dir=Path(env.get("CRM_BLOBS_DIR", str(data_dir / "blobs"))),
+        blobs_bucket=env.get("CRM_BLOBS_BUCKET", ""),
+        queue_backend=env.get("CRM_QUEUE_BACKEND", "inline" if local else "sqs"),
+        queue_url=env.get("CRM_QUEUE_URL", ""),
+        stripe_api_key=env.get("CRM_STRIPE_API_KEY", "sk_test_local"),
+        stripe_api_base=env.get("CRM_STRIPE_API_BASE") or None,
+        stripe_webhook_secret=env.get("CRM_STRIPE_WEBHOOK_SECRET", ""),
+        company_name=env.get("CRM_COMPANY_NAME", "Demo Service Ltd"),
+    )

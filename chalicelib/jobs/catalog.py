@@ -1,0 +1,43 @@
+"""Every scheduled job: its name, schedule and the service it calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib import bootstrap
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.jobs import Every, JobRun
+from chalicelib.services.run_job import run_job
+from chalicelib.services.send_mail import retry_failed_mail
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    schedule: Every
+    description: str
+    work: Callable[[datetime], dict[str, Any]]
+
+
+def _retry_failed_mail(at: datetime) -> dict[str, Any]:
+    return retry_failed_mail(transport=bootstrap.mail_transport(), blobs=bootstrap.blobs())
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in [
+        Job("retry_failed_mail", Every(minutes=60), "Sends again the emails whose delivery failed",
+            _retry_failed_mail),
+    ]
+}
+
+
+def run(name: str, *, at: datetime, trigger: str) -> JobRun:
+    job = JOBS.get(name)
+    if job is None:
+        raise NotFound(f"no job named {name!r}; jobs: {', '.join(sorted(JOBS))}", field="job")
+    bootstrap.settings()
+    return run_job(name, job.work, at=at, trigger=trigger, clock=bootstrap.utcnow)

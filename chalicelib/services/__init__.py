@@ -1,0 +1,1 @@
+"""One use case per module. Dependencies (adapters, now) come in as arguments."""

@@ -1,0 +1,1 @@
+"""PynamoDB models (one registry) and small repository functions returning domain objects."""

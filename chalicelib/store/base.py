@@ -1,0 +1,52 @@
+"""Binding models to tables at run time: names carry a prefix, the endpoint may be local."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import Settings
+
+_binding: dict[str, Any] = {}
+
+
+class JSONAttribute(UnicodeAttribute):
+    """A JSON document kept as a string: exact integers, no float round trip."""
+
+    def serialize(self, value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+    def deserialize(self, value: str) -> Any:
+        return json.loads(value)
+
+
+def bind_model(model: type[Model], base_name: str, settings: Settings) -> None:
+    meta = model.Meta
+    meta.table_name = settings.table_prefix + base_name
+    meta.region = settings.region
+    meta.host = settings.dynamodb_endpoint
+    if settings.dynamodb_endpoint:
+        # DynamoDB Local accepts any alphanumeric keys; never real credentials.
+        meta.aws_access_key_id = "local"
+        meta.aws_secret_access_key = "local"
+    model._connection = None
+    for index in model._indexes.values():
+        index.Meta.model = model
+    _binding.update(region=settings.region, host=settings.dynamodb_endpoint)
+
+
+def connection() -> Connection:
+    """A connection for multi-table operations (transactions) on the bound endpoint."""
+    conn = Connection(region=_binding.get("region"), host=_binding.get("host"))
+    if _binding.get("host"):
+        conn.session.set_credentials("local", "local")
+    return conn
+
+
+def transaction() -> TransactWrite:
+    return TransactWrite(connection=connection())

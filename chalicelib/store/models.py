@@ -1,0 +1,219 @@
+"""Every DynamoDB table of the product, as a PynamoDB model. Base names get a prefix at bind time."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.attributes import TTLAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.store.base import JSONAttribute
+
+
+class _Meta:
+    billing_mode = "PAY_PER_REQUEST"
+    point_in_time_recovery = True
+
+
+class StaffByEmail(GlobalSecondaryIndex["StaffModel"]):
+    class Meta:
+        index_name = "by_email"
+        projection = AllProjection()
+
+    email = UnicodeAttribute(hash_key=True)
+
+
+class StaffModel(Model):
+    class Meta(_Meta):
+        table_name = "staff"
+
+    id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+    password_hash = UnicodeAttribute(null=True)
+    password_version = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    by_email = StaffByEmail()
+
+
+class EmailClaimModel(Model):
+    """One item per staff email: makes email uniqueness a conditional write, not a race."""
+
+    class Meta(_Meta):
+        table_name = "staff_emails"
+
+    email = UnicodeAttribute(hash_key=True)
+    staff_id = UnicodeAttribute()
+
+
+class SessionModel(Model):
+    class Meta(_Meta):
+        table_name = "sessions"
+        point_in_time_recovery = False  # short-lived; losing them only signs people out
+
+    id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class ThrottleModel(Model):
+    class Meta(_Meta):
+        table_name = "throttle"
+        point_in_time_recovery = False
+
+    key = UnicodeAttribute(hash_key=True)
+    count = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
+class AuditByActor(GlobalSecondaryIndex["AuditModel"]):
+    class Meta:
+        index_name = "by_actor"
+        projection = AllProjection()
+
+    actor = UnicodeAttribute(hash_key=True)
+    seq = UnicodeAttribute(range_key=True)
+
+
+class AuditByDay(GlobalSecondaryIndex["AuditModel"]):
+    class Meta:
+        index_name = "by_day"
+        projection = AllProjection()
+
+    day = UnicodeAttribute(hash_key=True)
+    seq = UnicodeAttribute(range_key=True)
+
+
+class AuditModel(Model):
+    class Meta(_Meta):
+        table_name = "audit"
+
+    entity = UnicodeAttribute(hash_key=True)  # "<type>#<id>"
+    seq = UnicodeAttribute(range_key=True)  # time-ordered key
+    day = UnicodeAttribute()
+    action = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    actor_label = UnicodeAttribute(default="")
+    before = JSONAttribute(null=True)
+    after = JSONAttribute(null=True)
+    by_actor = AuditByActor()
+    by_day = AuditByDay()
+
+
+class ApiKeyModel(Model):
+    class Meta(_Meta):
+        table_name = "api_keys"
+
+    id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    scopes = UnicodeSetAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+    last_used_at = UTCDateTimeAttribute(null=True)
+
+
+class JobRunsRecent(GlobalSecondaryIndex["JobRunModel"]):
+    class Meta:
+        index_name = "recent"
+        projection = AllProjection()
+
+    feed = UnicodeAttribute(hash_key=True)
+    started_key = UnicodeAttribute(range_key=True)
+
+
+class JobRunModel(Model):
+    class Meta(_Meta):
+        table_name = "job_runs"
+
+    job = UnicodeAttribute(hash_key=True)
+    started_key = UnicodeAttribute(range_key=True)  # time-ordered key
+    feed = UnicodeAttribute(default="runs")
+    run_id = UnicodeAttribute()
+    trigger = UnicodeAttribute()
+    at = UTCDateTimeAttribute()  # the instant the job acted as of (--at)
+    started_at = UTCDateTimeAttribute()
+    finished_at = UTCDateTimeAttribute(null=True)
+    result = UnicodeAttribute(default="running")  # running | ok | error
+    counts = JSONAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    recent = JobRunsRecent()
+
+
+class MailRecent(GlobalSecondaryIndex["MailModel"]):
+    class Meta:
+        index_name = "recent"
+        projection = AllProjection()
+
+    feed = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class MailByStatus(GlobalSecondaryIndex["MailModel"]):
+    class Meta:
+        index_name = "by_status"
+        projection = KeysOnlyProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class MailModel(Model):
+    """Every email the product sends, whatever the backend: nothing sent is lost from view."""
+
+    class Meta(_Meta):
+        table_name = "mail"
+
+    id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute()
+    feed = UnicodeAttribute(default="mail")
+    to = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    text = UnicodeAttribute()
+    html = UnicodeAttribute(null=True)
+    attachments = JSONAttribute(null=True)  # [{"filename", "content_type", "blob_key", "size"}]
+    status = UnicodeAttribute()  # queued | sent | failed
+    attempts = NumberAttribute(default=0)
+    provider_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    eml_path = UnicodeAttribute(null=True)
+    recent = MailRecent()
+    by_status = MailByStatus()
+
+
+class CustomersByName(GlobalSecondaryIndex["CustomerModel"]):
+    class Meta:
+        index_name = "by_name"
+        projection = AllProjection()
+
+    listing = UnicodeAttribute(hash_key=True)
+    sort_name = UnicodeAttribute(range_key=True)
+
+
+class CustomerModel(Model):
+    class Meta(_Meta):
+        table_name = "customers"
+
+    id = UnicodeAttribute(hash_key=True)
+    listing = UnicodeAttribute(default="customer")
+    name = UnicodeAttribute()
+    sort_name = UnicodeAttribute()
+    email = UnicodeAttribute(default="")
+    phone = UnicodeAttribute(default="")
+    country = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    locale = UnicodeAttribute(default="en")
+    timezone = UnicodeAttribute(default="UTC")
+    created_at = UTCDateTimeAttribute()
+    version = NumberAttribute(default=1)
+    by_name = CustomersByName()
