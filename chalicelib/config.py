@@ -66,7 +66,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         stage=stage,
         region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1",
         table_prefix=env.get("CRM_TABLE_PREFIX", "crm-local-" if local else ""),
-        dynamodb_endpoint=env.get("CRM_DYNAMODB_ENDPOINT") or None,
+        # The embedded default: a local stage talks to DynamoDB Local on loopback.
+        dynamodb_endpoint=env.get("CRM_DYNAMODB_ENDPOINT")
+        or (f"http://127.0.0.1:{env.get('CRM_DDB_PORT', '8001')}" if local else None),
         secret_key=secret,
         base_url=env.get("CRM_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         cookie_secure=env.get("CRM_COOKIE_SECURE", "0" if local else "1") == "1",

@@ -24,16 +24,16 @@ SECURITY_HEADERS = {
 }
 
 
-def html(body: str, status: int = 200, headers: dict[str, Any] | None = None) -> Response:
+def html(body: str, status_code: int = 200, headers: dict[str, Any] | None = None) -> Response:
     return Response(
         body=body,
-        status_code=status,
+        status_code=status_code,
         headers={"Content-Type": HTML, "Cache-Control": "no-store", **(headers or {})},
     )
 
 
-def page(template: str, status: int = 200, headers: dict[str, Any] | None = None, **context: Any) -> Response:
-    return html(render(template, **context), status, headers)
+def page(template: str, status_code: int = 200, headers: dict[str, Any] | None = None, **context: Any) -> Response:
+    return html(render(template, **context), status_code, headers)
 
 
 def redirect(location: str, headers: dict[str, Any] | None = None) -> Response:
