@@ -27,7 +27,12 @@ class JSONAttribute(UnicodeAttribute):
 
 def bind_model(model: type[Model], base_name: str, settings: Settings) -> None:
     meta = model.Meta
-    meta.table_name = settings.table_prefix + base_name
+    table_name = settings.table_prefix + base_name
+    if (getattr(meta, "table_name", None), getattr(meta, "host", None), getattr(meta, "region", None)) == (
+        table_name, settings.dynamodb_endpoint, settings.region
+    ) and model._connection is not None:
+        return  # already bound: keep the connection (a new botocore client costs ~0.1 s)
+    meta.table_name = table_name
     meta.region = settings.region
     meta.host = settings.dynamodb_endpoint
     if settings.dynamodb_endpoint:
