@@ -13,7 +13,6 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.adapters.blobs import write_atomically
@@ -111,6 +110,7 @@ class SesTransport:
     name = "ses"
 
     def __init__(self, *, region: str, client: Any | None = None) -> None:
+        import boto3  # lazily: boto3 (s3transfer...) is ~0.2 s of cold start, pynamodb needs only botocore
         self._client = client or boto3.client("ses", region_name=region)
 
     def send(self, *, to: str, mime: bytes) -> str:

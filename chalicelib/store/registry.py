@@ -65,6 +65,11 @@ def ttl_attribute(model: type[Model]) -> str | None:
     return None
 
 
+def _key_schema(keys: list[dict[str, str]]) -> list[dict[str, str]]:
+    # DynamoDB wants HASH before RANGE; PynamoDB lists keys in attribute declaration order.
+    return sorted((dict(k) for k in keys), key=lambda k: k["KeyType"] != "HASH")
+
+
 def table_spec(model: type[Model]) -> dict[str, Any]:
     """Keys, indexes, TTL and PITR of one model, in CloudFormation's AWS::DynamoDB::Table shape."""
     schema = model._get_schema()
@@ -73,12 +78,12 @@ def table_spec(model: type[Model]) -> dict[str, Any]:
         "AttributeDefinitions": sorted(
             (dict(a) for a in schema["attribute_definitions"]), key=lambda a: a["AttributeName"]
         ),
-        "KeySchema": [dict(k) for k in schema["key_schema"]],
+        "KeySchema": _key_schema(schema["key_schema"]),
     }
     gsis = [
         {
             "IndexName": i["index_name"],
-            "KeySchema": [dict(k) for k in i["key_schema"]],
+            "KeySchema": _key_schema(i["key_schema"]),
             "Projection": {"ProjectionType": i["projection"]["ProjectionType"]},
         }
         for i in schema.get("global_secondary_indexes", [])

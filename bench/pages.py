@@ -1,0 +1,148 @@
+"""DynamoDB requests per admin page, served in-process by chalice.test.Client.
+
+A signed-in admin (sign-in is not counted) requests the customer list and a customer
+detail page; the counter is reset right before each page request and read right after,
+so the count is everything the route does: session lookup, staff lookup, the page's
+own reads. The list page is measured with 50 and with 200 customers stored: a count
+that grows with the table would mean a scan or an N+1 read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from ddb_counter import DynamoDBCounter
+
+PASSWORD = "bench horse battery staple"
+ADMIN_EMAIL = "bench-admin@example.com"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+CUSTOMER_LINK = re.compile(r'href="/admin/customers/([^"?/]+)"')
+NEXT_PAGE = re.compile(r'href="(/admin/customers\?[^"]*after=[^"]+)"')
+REPEATS = 3  # each page is requested this many times: the first is cold, all must agree
+
+# Names that spread over the alphabet and include accents, as real lists do.
+FIRST = ("Ábel", "Berta", "Cyril", "Dana", "Émile", "Filip", "Gréta", "Hana", "Igor", "Jana")
+LAST = ("Novák", "Kováč", "Smith", "Dubois", "Ivanenko", "Horváth", "Müller", "Rossi", "García", "Olsen")
+
+
+class Browser:
+    """Keeps cookies and fills in the page's CSRF token, like tests/e2e/conftest.py's Browser."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.cookies: dict[str, str] = {}
+        self.last_html = ""
+
+    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        headers = {"Accept": "text/html"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers.update(extra or {})
+        return headers
+
+    def _keep(self, response: Any) -> Any:
+        values = response.headers.get("Set-Cookie") or response.headers.get("set-cookie") or []
+        for value in values if isinstance(values, list) else [values]:
+            jar: SimpleCookie = SimpleCookie()
+            jar.load(value)
+            for name, morsel in jar.items():
+                if morsel["max-age"] == "0":
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = morsel.value
+        if "text/html" in response.headers.get("Content-Type", ""):
+            self.last_html = response.body.decode()
+        return response
+
+    def get(self, path: str) -> Any:
+        return self._keep(self.client.http.get(path, headers=self._headers()))
+
+    def post(self, path: str, data: dict[str, str]) -> Any:
+        match = CSRF_FIELD.search(self.last_html)
+        if not match:
+            raise RuntimeError(f"no CSRF token on the page before POST {path}")
+        body = urlencode({**data, "csrf_token": match.group(1)}).encode()
+        headers = self._headers({"Content-Type": "application/x-www-form-urlencoded"})
+        return self._keep(self.client.http.post(path, body=body, headers=headers))
+
+    def sign_in(self, email: str, password: str) -> None:
+        self.get("/admin/login")
+        response = self.post("/admin/login", {"email": email, "password": password, "next": "/admin"})
+        if response.status_code != 303:
+            raise RuntimeError(f"sign-in failed with HTTP {response.status_code}")
+
+
+def seed_customers(start: int, count: int) -> list[str]:
+    from chalicelib.domain.audit import SYSTEM
+    from chalicelib.services.manage_customers import create_customer
+
+    ids = []
+    now = datetime.now(UTC)
+    for i in range(start, start + count):
+        name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i:04d}"
+        data = {"name": name, "email": f"customer{i}@example.com", "country": "SK", "currency": "EUR",
+                "locale": "en", "timezone": "Europe/Bratislava"}
+        ids.append(create_customer(data, actor=SYSTEM, now=now).id)
+    return ids
+
+
+def count_page(browser: Browser, counter: DynamoDBCounter, path: str) -> dict[str, Any]:
+    runs = []
+    for _ in range(REPEATS):
+        with counter.counting():
+            response = browser.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered HTTP {response.status_code}")
+        runs.append(counter.snapshot())
+    counts = [r["requests"] for r in runs]
+    return {
+        "path": path,
+        "html_bytes": len(response.body),
+        "customer_links_shown": len(set(CUSTOMER_LINK.findall(browser.last_html))),
+        "requests": max(counts),
+        "requests_per_repeat": counts,
+        "http_sends_per_repeat": [r["http_sends"] for r in runs],
+        "by_operation": runs[0]["by_operation"],
+        "constant_across_repeats": len(set(counts)) == 1,
+    }
+
+
+def measure(root: Path, counter: DynamoDBCounter) -> dict[str, Any]:
+    from chalice.test import Client
+
+    import app
+    from chalicelib.domain.audit import SYSTEM
+    from chalicelib.services.manage_staff import create_staff
+
+    create_staff(email=ADMIN_EMAIL, name="Bench Admin", role="admin", password=PASSWORD, actor=SYSTEM,
+                 now=datetime.now(UTC))
+    ids = seed_customers(0, 50)
+    with Client(app.app, stage_name="local", project_dir=str(root)) as client:
+        browser = Browser(client)
+        browser.sign_in(ADMIN_EMAIL, PASSWORD)
+        list_50 = count_page(browser, counter, "/admin/customers")
+        ids += seed_customers(50, 150)
+        list_200 = count_page(browser, counter, "/admin/customers")
+        next_link = NEXT_PAGE.search(browser.last_html)
+        list_200_page_2 = (
+            count_page(browser, counter, next_link.group(1).replace("&amp;", "&")) if next_link else None
+        )
+        search = count_page(browser, counter, "/admin/customers?q=hana")
+        detail = count_page(browser, counter, f"/admin/customers/{ids[len(ids) // 2]}")
+    constant = list_50["requests"] == list_200["requests"]
+    return {
+        "figure": max(list_200["requests"], detail["requests"]),
+        "raw": {
+            "list_page_200_customers": list_200,
+            "detail_page": detail,
+            "list_page_50_customers": list_50,
+            "list_page_200_customers_second_page": list_200_page_2,
+            "list_search_200_customers": search,
+            "constant_50_vs_200": constant,
+        },
+    }
