@@ -15,7 +15,7 @@ run: setup
 	$(PY) infra/local/stack.py run
 
 test: setup
-	$(PY) infra/local/stack.py test -n 2 $(PYTEST_ARGS)
+	$(PY) infra/local/stack.py test -n 2 --dist loadfile $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) infra/local/stack.py bench

@@ -1,10 +1,10 @@
 """Operator commands: python -m chalicelib.cli <command> (settings come from the environment).
 
-    create-tables                          create missing DynamoDB tables
-    create-admin --email E --name N        first admin; password from --password-stdin or generated
-    seed-demo --password-stdin             demo admin and customers (idempotent)
-    run-job NAME [--at 2027-01-01T00:00Z]  run a scheduled job as of an instant
-    list-jobs
+create-tables                          create missing DynamoDB tables
+create-admin --email E --name N        first admin; password from --password-stdin or generated
+seed-demo --password-stdin             demo admin and customers (idempotent)
+run-job NAME [--at 2027-01-01T00:00Z]  run a scheduled job as of an instant
+list-jobs
 """
 
 from __future__ import annotations
@@ -31,8 +31,11 @@ def _password(args: argparse.Namespace) -> tuple[str, bool]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m chalicelib.cli",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("create-tables")
     admin = commands.add_parser("create-admin")
@@ -55,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"tables created: {', '.join(created) if created else 'none (all exist)'}")
         elif args.command == "create-admin":
             password, generated = _password(args)
-            user = create_staff(email=args.email, name=args.name, role="admin", password=password,
-                                actor=SYSTEM, now=now)
+            user = create_staff(
+                email=args.email, name=args.name, role="admin", password=password, actor=SYSTEM, now=now
+            )
             print(f"admin {user.email} created" + (f"; password: {password}" if generated else ""))
         elif args.command == "seed-demo":
             password, _ = _password(args)
@@ -64,8 +68,17 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "run-job":
             at = parse_instant(args.at) if args.at else now
             run = catalog.run(args.name, at=at, trigger="cli")
-            print(json.dumps({"job": run.job, "at": run.at.isoformat(), "result": run.result,
-                              "counts": run.counts, "error": run.error}))
+            print(
+                json.dumps(
+                    {
+                        "job": run.job,
+                        "at": run.at.isoformat(),
+                        "result": run.result,
+                        "counts": run.counts,
+                        "error": run.error,
+                    }
+                )
+            )
             return 0 if run.result == "ok" else 1
         elif args.command == "list-jobs":
             for name, entry in catalog.JOBS.items():

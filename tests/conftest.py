@@ -31,8 +31,12 @@ def engines() -> Iterator[dict[str, str]]:
     logs.mkdir(parents=True, exist_ok=True)
     own = local_stack.Stack()
     try:
-        ddb = ddb or local_stack.start_dynamodb(own, local_stack.free_port(), None, logs / "dynamodb-test.log")
-        stripe = stripe or local_stack.start_localstripe(own, local_stack.free_port(), logs / "localstripe-test.log")
+        ddb = ddb or local_stack.start_dynamodb(
+            own, local_stack.free_port(), None, logs / "dynamodb-test.log"
+        )
+        stripe = stripe or local_stack.start_localstripe(
+            own, local_stack.free_port(), logs / "localstripe-test.log"
+        )
         yield {"dynamodb": ddb, "stripe": stripe}
     finally:
         own.stop()
@@ -71,8 +75,9 @@ def _env(engines: dict[str, str], prefix: str, data_dir: Path) -> dict[str, str]
 
 
 @pytest.fixture
-def store(_tables: None, engines: dict[str, str], table_prefix: str, tmp_path: Path,
-          monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def store(
+    _tables: None, engines: dict[str, str], table_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Empty tables bound to DynamoDB Local, settings from a clean environment; yields the data dir."""
     from chalicelib import bootstrap
     from chalicelib.store import registry

@@ -94,6 +94,7 @@ class S3BlobStore:
     def __init__(self, *, bucket: str, region: str, client: Any | None = None) -> None:
         self.bucket = bucket
         import boto3  # lazily: boto3 (s3transfer...) is ~0.2 s of cold start, pynamodb needs only botocore
+
         self._client = client or boto3.client("s3", region_name=region)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:

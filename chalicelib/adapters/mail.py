@@ -111,6 +111,7 @@ class SesTransport:
 
     def __init__(self, *, region: str, client: Any | None = None) -> None:
         import boto3  # lazily: boto3 (s3transfer...) is ~0.2 s of cold start, pynamodb needs only botocore
+
         self._client = client or boto3.client("ses", region_name=region)
 
     def send(self, *, to: str, mime: bytes) -> str:

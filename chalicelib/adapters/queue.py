@@ -45,6 +45,7 @@ class SqsQueue:
     def __init__(self, *, queue_url: str, region: str, client: Any | None = None) -> None:
         self.queue_url = queue_url
         import boto3  # lazily: boto3 (s3transfer...) is ~0.2 s of cold start, pynamodb needs only botocore
+
         self._client = client or boto3.client("sqs", region_name=region)
 
     def send_batch(self, messages: list[dict[str, Any]]) -> None:

@@ -41,12 +41,23 @@ class Actor:
     label: str
 
     def entry(
-        self, entity_type: str, entity_id: str, action: str, at: datetime,
-        before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+        self,
+        entity_type: str,
+        entity_id: str,
+        action: str,
+        at: datetime,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
     ) -> AuditEntry:
         return AuditEntry(
-            entity_type=entity_type, entity_id=entity_id, action=action, actor=self.id,
-            actor_label=self.label, at=at, before=before, after=after,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            action=action,
+            actor=self.id,
+            actor_label=self.label,
+            at=at,
+            before=before,
+            after=after,
         )
 
 

@@ -71,7 +71,9 @@ def validate_customer_fields(data: dict[str, str]) -> dict[str, str]:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"{timezone!r} is not a time zone such as Europe/Bratislava", field="timezone") from None
+        raise ValidationError(
+            f"{timezone!r} is not a time zone such as Europe/Bratislava", field="timezone"
+        ) from None
     return {
         "name": name,
         "email": email,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     ADMIN = "admin"
     SALES = "sales"
     BILLING = "billing"
@@ -44,7 +44,7 @@ class Permission(Enum):
         return role in self.value
 
 
-class ApiScope(str, Enum):
+class ApiScope(StrEnum):
     CUSTOMERS_READ = "customers:read"
     CUSTOMERS_WRITE = "customers:write"
 

@@ -53,15 +53,15 @@ def validate_name(name: str) -> str:
 
 def validate_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(
-            f"password must be at least {MIN_PASSWORD_LENGTH} characters", field="password"
-        )
+        raise ValidationError(f"password must be at least {MIN_PASSWORD_LENGTH} characters", field="password")
     if len(password) > 1024:
         raise ValidationError("password must be at most 1024 characters", field="password")
     return password
 
 
-def ensure_admin_remains(staff: list[StaffUser], changed: StaffUser, new_role: Role, new_active: bool) -> None:
+def ensure_admin_remains(
+    staff: list[StaffUser], changed: StaffUser, new_role: Role, new_active: bool
+) -> None:
     """Refuse a change that would leave nobody able to manage staff."""
     if changed.role is not Role.ADMIN or (new_role is Role.ADMIN and new_active):
         return

@@ -29,8 +29,12 @@ def _retry_failed_mail(at: datetime) -> dict[str, Any]:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in [
-        Job("retry_failed_mail", Every(minutes=60), "Sends again the emails whose delivery failed",
-            _retry_failed_mail),
+        Job(
+            "retry_failed_mail",
+            Every(minutes=60),
+            "Sends again the emails whose delivery failed",
+            _retry_failed_mail,
+        ),
     ]
 }
 

@@ -22,8 +22,12 @@ def issue_key(name: str, scopes: list[str], *, actor: Actor, now: datetime) -> t
     key_id = new_id()
     token, secret_hash = rules.new_token(key_id)
     key = ApiKey(
-        id=key_id, name=name[:100], secret_hash=secret_hash, scopes=ApiScope.parse_many(scopes),
-        created_by=actor.id, created_at=now,
+        id=key_id,
+        name=name[:100],
+        secret_hash=secret_hash,
+        scopes=ApiScope.parse_many(scopes),
+        created_by=actor.id,
+        created_at=now,
     )
     shown = {"name": key.name, "scopes": sorted(s.value for s in key.scopes)}
     api_keys.create(key, actor.entry("api_key", key_id, "api_key.created", now, after=shown))

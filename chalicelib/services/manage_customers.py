@@ -21,7 +21,8 @@ def create_customer(data: dict[str, str], *, actor: Actor, now: datetime) -> Cus
 def update_customer(customer_id: str, data: dict[str, str], *, actor: Actor, now: datetime) -> Customer:
     before = customers.get(customer_id)
     merged = {**before.fields(), **{k: v for k, v in data.items() if k in before.fields()}}
-    after = replace(before, **validate_customer_fields(merged))
+    fields = validate_customer_fields(merged)
+    after = replace(before, **fields)  # type: ignore[arg-type]  # only str fields are replaced
     if after == before:
         return before
     entry = actor.entry("customer", customer_id, "customer.updated", now, before.fields(), after.fields())

@@ -71,7 +71,11 @@ def set_password(user_id: str, password: str, *, actor: Actor, now: datetime) ->
     )
     # The audit shows that the password changed, never the hash.
     entry = actor.entry(
-        "staff", user_id, "staff.password_set", now,
-        {"password_version": before.password_version}, {"password_version": after.password_version},
+        "staff",
+        user_id,
+        "staff.password_set",
+        now,
+        {"password_version": before.password_version},
+        {"password_version": after.password_version},
     )
     return staff.update(before, after, entry)

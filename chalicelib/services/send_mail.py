@@ -22,8 +22,13 @@ def send_mail(
     eml_key = f"mail/{mail_id}.eml"
     blobs.put(eml_key, mime, "message/rfc822")
     mail.create(
-        mail_id=mail_id, now=now, to=message.to, subject=message.subject, text=message.text,
-        html=message.html, eml_key=eml_key,
+        mail_id=mail_id,
+        now=now,
+        to=message.to,
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+        eml_key=eml_key,
         attachments=[
             {"filename": a.filename, "content_type": a.content_type, "size": len(a.data)}
             for a in message.attachments

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
+from pynamodb.constants import STRING
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -15,8 +16,10 @@ from chalicelib.config import Settings
 _binding: dict[str, Any] = {}
 
 
-class JSONAttribute(UnicodeAttribute):
+class JSONAttribute(Attribute[Any]):
     """A JSON document kept as a string: exact integers, no float round trip."""
+
+    attr_type = STRING
 
     def serialize(self, value: Any) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
@@ -29,7 +32,9 @@ def bind_model(model: type[Model], base_name: str, settings: Settings) -> None:
     meta = model.Meta
     table_name = settings.table_prefix + base_name
     if (getattr(meta, "table_name", None), getattr(meta, "host", None), getattr(meta, "region", None)) == (
-        table_name, settings.dynamodb_endpoint, settings.region
+        table_name,
+        settings.dynamodb_endpoint,
+        settings.region,
     ) and model._connection is not None:
         return  # already bound: keep the connection (a new botocore client costs ~0.1 s)
     meta.table_name = table_name

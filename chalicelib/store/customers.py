@@ -79,7 +79,9 @@ def update(before: Customer, after: Customer, entry: AuditEntry) -> Customer:
     return after
 
 
-def page(prefix: str = "", after: str | None = None, limit: int = PAGE_SIZE) -> tuple[list[Customer], str | None]:
+def page(
+    prefix: str = "", after: str | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[Customer], str | None]:
     """One page sorted by name, optionally by name prefix; returns the cursor of the next page."""
     condition = CustomerModel.sort_name.startswith(sort_name(prefix)) if prefix.strip() else None
     last_key = None

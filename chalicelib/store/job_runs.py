@@ -38,7 +38,9 @@ def start(job: str, run_id: str, trigger: str, at: datetime, started_at: datetim
     return _run(item)
 
 
-def finish(run: JobRun, finished_at: datetime, result: str, counts: dict[str, Any], error: str | None) -> JobRun:
+def finish(
+    run: JobRun, finished_at: datetime, result: str, counts: dict[str, Any], error: str | None
+) -> JobRun:
     item = JobRunModel(job=run.job, started_key=run.key)
     item.update(
         actions=[

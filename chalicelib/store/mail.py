@@ -51,8 +51,15 @@ def _record(item: MailModel) -> MailRecord:
 
 
 def create(
-    *, mail_id: str, now: datetime, to: str, subject: str, text: str, html: str | None,
-    attachments: list[dict[str, Any]], eml_key: str,
+    *,
+    mail_id: str,
+    now: datetime,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    attachments: list[dict[str, Any]],
+    eml_key: str,
 ) -> MailRecord:
     item = MailModel(
         id=mail_id,

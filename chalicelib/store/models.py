@@ -5,11 +5,11 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BooleanAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.attributes import TTLAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -71,7 +71,7 @@ class ThrottleModel(Model):
         point_in_time_recovery = False
 
     key = UnicodeAttribute(hash_key=True)
-    count = NumberAttribute(default=0)
+    hits = NumberAttribute(default=0)
     expires_at = TTLAttribute()
 
 

@@ -65,7 +65,7 @@ def ttl_attribute(model: type[Model]) -> str | None:
     return None
 
 
-def _key_schema(keys: list[dict[str, str]]) -> list[dict[str, str]]:
+def _key_schema(keys: Any) -> list[dict[str, str]]:
     # DynamoDB wants HASH before RANGE; PynamoDB lists keys in attribute declaration order.
     return sorted((dict(k) for k in keys), key=lambda k: k["KeyType"] != "HASH")
 

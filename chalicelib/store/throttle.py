@@ -11,7 +11,7 @@ from chalicelib.store.models import ThrottleModel
 
 def read(key: str) -> int:
     try:
-        return int(ThrottleModel.get(key).count)
+        return int(ThrottleModel.get(key).hits)
     except DoesNotExist:
         return 0
 
@@ -21,8 +21,8 @@ def increment(key: str, expires_epoch: int) -> int:
     item = ThrottleModel(key=key)
     item.update(
         actions=[
-            ThrottleModel.count.add(1),
+            ThrottleModel.hits.add(1),
             ThrottleModel.expires_at.set(datetime.fromtimestamp(expires_epoch, UTC)),
         ]
     )
-    return int(item.count)
+    return int(item.hits)

@@ -23,6 +23,8 @@ def parse_form(request: Request) -> dict[str, str]:
             f"forms must be sent as application/x-www-form-urlencoded, not {content_type or 'nothing'}"
         )
     raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
     if len(raw) > MAX_FORM_BYTES:
         raise PayloadTooLarge(f"the form is larger than {MAX_FORM_BYTES // 1024} KiB")
     try:

@@ -32,7 +32,9 @@ def html(body: str, status_code: int = 200, headers: dict[str, Any] | None = Non
     )
 
 
-def page(template: str, status_code: int = 200, headers: dict[str, Any] | None = None, **context: Any) -> Response:
+def page(
+    template: str, status_code: int = 200, headers: dict[str, Any] | None = None, **context: Any
+) -> Response:
     return html(render(template, **context), status_code, headers)
 
 
@@ -55,13 +57,16 @@ def error_body(status: int, code: str, message: str, field: str | None = None) -
     return {"error": error}
 
 
-def json_error(status: int, code: str, message: str, field: str | None = None,
-               headers: dict[str, Any] | None = None) -> Response:
+def json_error(
+    status: int, code: str, message: str, field: str | None = None, headers: dict[str, Any] | None = None
+) -> Response:
     return json_response(error_body(status, code, message, field), status, headers)
 
 
 def html_error(status: int, message: str, headers: dict[str, Any] | None = None) -> Response:
-    return page("error.html", status, headers, status=status, message=message, title=_TITLES.get(status, "Error"))
+    return page(
+        "error.html", status, headers, status=status, message=message, title=_TITLES.get(status, "Error")
+    )
 
 
 _TITLES = {

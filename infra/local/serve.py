@@ -35,13 +35,18 @@ def _patch_local_gateway() -> None:
         except local.ForbiddenError as error:
             # Both 403 bodies the local gateway gives for "no route matched" (with or without
             # an Authorization header); the app has no authorizers that could raise it otherwise.
-            if not any(m in (error.body or b"") for m in (b"Missing Authentication", b"Authorization header")):
+            if not any(
+                m in (error.body or b"") for m in (b"Missing Authentication", b"Authorization header")
+            ):
                 raise
             api = path.startswith("/api/")
             return {
                 "statusCode": 404,
-                "headers": {"Content-Type": "application/json" if api else "text/html; charset=utf-8",
-                            "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"},
+                "headers": {
+                    "Content-Type": "application/json" if api else "text/html; charset=utf-8",
+                    "X-Content-Type-Options": "nosniff",
+                    "X-Frame-Options": "DENY",
+                },
                 "multiValueHeaders": {},
                 "body": json.dumps(NOT_FOUND) if api else NOT_FOUND_PAGE,
             }
@@ -58,8 +63,19 @@ def main() -> None:
     _patch_local_gateway()
     from chalice.cli import main as chalice_main
 
-    sys.argv = ["chalice", "--project-dir", str(ROOT), "local", "--no-autoreload",
-                "--host", "127.0.0.1", "--port", str(args.port), "--stage", "local"]
+    sys.argv = [
+        "chalice",
+        "--project-dir",
+        str(ROOT),
+        "local",
+        "--no-autoreload",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(args.port),
+        "--stage",
+        "local",
+    ]
     chalice_main()
 
 

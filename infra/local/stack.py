@@ -10,6 +10,7 @@ leaves no orphan and no bound port.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -66,11 +67,22 @@ class Stack:
     def __init__(self) -> None:
         self.processes: list[tuple[str, subprocess.Popen[bytes]]] = []
 
-    def start(self, name: str, args: list[str], *, env: dict[str, str] | None = None,
-              cwd: Path = ROOT, log: Path | None = None) -> subprocess.Popen[bytes]:
+    def start(
+        self,
+        name: str,
+        args: list[str],
+        *,
+        env: dict[str, str] | None = None,
+        cwd: Path = ROOT,
+        log: Path | None = None,
+    ) -> subprocess.Popen[bytes]:
         out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - kept open for the child
         process = subprocess.Popen(
-            args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+            args,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
             start_new_session=True,  # its own group: stop() reaches its children too
         )
         self.processes.append((name, process))
@@ -79,10 +91,8 @@ class Stack:
     def stop(self) -> None:
         for _name, process in reversed(self.processes):
             if process.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
         deadline = time.monotonic() + 10
         for _name, process in self.processes:
             try:
@@ -118,9 +128,19 @@ def start_dynamodb(stack: Stack, port: int, db_path: Path | None, log: Path) -> 
         db_path.mkdir(parents=True, exist_ok=True)
     stack.start(
         "DynamoDB Local",
-        ["java", "-Xmx512m", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar",
-         "-port", str(port), "-sharedDb", *storage],
-        cwd=folder, log=log,
+        [
+            "java",
+            "-Xmx512m",
+            "-Djava.library.path=./DynamoDBLocal_lib",
+            "-jar",
+            "DynamoDBLocal.jar",
+            "-port",
+            str(port),
+            "-sharedDb",
+            *storage,
+        ],
+        cwd=folder,
+        log=log,
     )
     endpoint = f"http://127.0.0.1:{port}"
     wait_for_http(endpoint, "DynamoDB Local")
@@ -128,8 +148,9 @@ def start_dynamodb(stack: Stack, port: int, db_path: Path | None, log: Path) -> 
 
 
 def start_localstripe(stack: Stack, port: int, log: Path) -> str:
-    stack.start("localstripe", [PYTHON, str(ROOT / "infra/local/localstripe_server.py"), "--port", str(port)],
-                log=log)
+    stack.start(
+        "localstripe", [PYTHON, str(ROOT / "infra/local/localstripe_server.py"), "--port", str(port)], log=log
+    )
     base = f"http://127.0.0.1:{port}"
     wait_for_http(base + "/v1/customers", "localstripe")
     return base
@@ -150,9 +171,14 @@ def running() -> Iterator[Stack]:
 
 
 def local_env(**values: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CRM_STAGE": "local",
-           "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-           "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CRM_STAGE": "local",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-central-1"),
+    }
     env.update(values)
     return env
 
@@ -180,20 +206,39 @@ def run() -> int:
         endpoint = start_dynamodb(stack, ddb_port, LOCAL / "dynamodb", logs / "dynamodb.log")
         stripe = start_localstripe(stack, stripe_port, logs / "localstripe.log")
         base_url = f"http://127.0.0.1:{app_port}"
-        env = local_env(CRM_DYNAMODB_ENDPOINT=endpoint, CRM_STRIPE_API_BASE=stripe, CRM_BASE_URL=base_url,
-                        CRM_DATA_DIR=str(LOCAL / "data"))
+        env = local_env(
+            CRM_DYNAMODB_ENDPOINT=endpoint,
+            CRM_STRIPE_API_BASE=stripe,
+            CRM_BASE_URL=base_url,
+            CRM_DATA_DIR=str(LOCAL / "data"),
+        )
         password = demo_password()
         subprocess.run([PYTHON, "-m", "chalicelib.cli", "create-tables"], env=env, check=True)
-        subprocess.run([PYTHON, "-m", "chalicelib.cli", "seed-demo", "--password-stdin"], env=env, check=True,
-                       input=password.encode())
-        stack.start("the app", [PYTHON, str(ROOT / "infra/local/serve.py"), "--port", str(app_port)],
-                    env=env, log=logs / "app.log")
+        subprocess.run(
+            [PYTHON, "-m", "chalicelib.cli", "seed-demo", "--password-stdin"],
+            env=env,
+            check=True,
+            input=password.encode(),
+        )
+        stack.start(
+            "the app",
+            [PYTHON, str(ROOT / "infra/local/serve.py"), "--port", str(app_port)],
+            env=env,
+            log=logs / "app.log",
+        )
         wait_for_http(base_url + "/admin/login", "the app")
-        stack.start("the job runner", [PYTHON, str(ROOT / "infra/local/job_runner.py")], env=env,
-                    log=logs / "jobs.log")
-        print(f"\n  Admin:    {base_url}/admin\n  Login:    admin@demo.local / {password}\n"
-              f"  API docs: {base_url}/api/v1/openapi.json\n  Logs:     {logs}/\n\n"
-              "  Ctrl-C stops everything.\n", flush=True)
+        stack.start(
+            "the job runner",
+            [PYTHON, str(ROOT / "infra/local/job_runner.py")],
+            env=env,
+            log=logs / "jobs.log",
+        )
+        print(
+            f"\n  Admin:    {base_url}/admin\n  Login:    admin@demo.local / {password}\n"
+            f"  API docs: {base_url}/api/v1/openapi.json\n  Logs:     {logs}/\n\n"
+            "  Ctrl-C stops everything.\n",
+            flush=True,
+        )
         try:
             while True:
                 stack.check_alive()
@@ -209,8 +254,12 @@ def with_test_engines(command: list[str]) -> int:
     with running() as stack:
         endpoint = start_dynamodb(stack, free_port(), None, logs / "dynamodb-test.log")
         stripe = start_localstripe(stack, free_port(), logs / "localstripe-test.log")
-        env = {**os.environ, "CRM_TEST_DYNAMODB_ENDPOINT": endpoint, "CRM_TEST_STRIPE_API_BASE": stripe,
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "CRM_TEST_DYNAMODB_ENDPOINT": endpoint,
+            "CRM_TEST_STRIPE_API_BASE": stripe,
+            "PYTHONPATH": str(ROOT),
+        }
         try:
             return subprocess.run(command, env=env, cwd=ROOT).returncode
         except KeyboardInterrupt:

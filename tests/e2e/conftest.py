@@ -58,15 +58,22 @@ class Browser:
         assert match, "the last page had no CSRF token"
         return match.group(1)
 
-    def post(self, path: str, data: dict[str, str] | list[tuple[str, str]], *, csrf: str | None = "page",
-             headers: dict[str, str] | None = None) -> Any:
+    def post(
+        self,
+        path: str,
+        data: dict[str, str] | list[tuple[str, str]],
+        *,
+        csrf: str | None = "page",
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         pairs = list(data.items()) if isinstance(data, dict) else list(data)
         if csrf == "page":
             pairs.append(("csrf_token", self.csrf()))
         elif csrf is not None:
             pairs.append(("csrf_token", csrf))
         response = self.client.http.post(
-            path, body=urlencode(pairs).encode(),
+            path,
+            body=urlencode(pairs).encode(),
             headers=self._headers({"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}),
         )
         self._keep_cookies(response)
@@ -93,8 +100,14 @@ def make_staff(store: Path) -> Callable[..., Any]:
     from chalicelib.services.manage_staff import create_staff
 
     def make(role: str = "admin", email: str | None = None, password: str | None = PASSWORD) -> Any:
-        return create_staff(email=email or f"{role}@example.com", name=f"{role.title()} User", role=role,
-                            password=password, actor=SYSTEM, now=datetime.now(UTC))
+        return create_staff(
+            email=email or f"{role}@example.com",
+            name=f"{role.title()} User",
+            role=role,
+            password=password,
+            actor=SYSTEM,
+            now=datetime.now(UTC),
+        )
 
     return make
 

@@ -22,8 +22,14 @@ def test_pages_need_a_session_and_come_back_after_sign_in(browser: Browser, make
     assert response.status_code == 303
     assert response.headers["Location"] == "/admin/login?next=/admin/customers"
     browser.get(response.headers["Location"])
-    response = browser.post("/admin/login", {"email": "admin@example.com",
-                                             "password": "correct horse battery staple", "next": "/admin/customers"})
+    response = browser.post(
+        "/admin/login",
+        {
+            "email": "admin@example.com",
+            "password": "correct horse battery staple",
+            "next": "/admin/customers",
+        },
+    )
     assert response.headers["Location"] == "/admin/customers"
 
 
@@ -31,8 +37,10 @@ def test_next_cannot_send_the_user_to_another_site(browser: Browser, make_staff)
     make_staff("admin")
     browser.get("/admin/login?next=https://evil.example/")
     assert 'value="/admin"' in browser.last_html
-    response = browser.post("/admin/login", {"email": "admin@example.com",
-                                             "password": "correct horse battery staple", "next": "//evil.example"})
+    response = browser.post(
+        "/admin/login",
+        {"email": "admin@example.com", "password": "correct horse battery staple", "next": "//evil.example"},
+    )
     assert response.headers["Location"] == "/admin"
 
 
@@ -59,13 +67,17 @@ def test_missing_or_forged_csrf_token_is_refused(browser: Browser, make_staff) -
     make_staff("admin")
     browser.get("/admin/login")
     for token in (None, "forged-token"):
-        response = browser.post("/admin/login", {"email": "admin@example.com",
-                                                 "password": "correct horse battery staple"}, csrf=token)
+        response = browser.post(
+            "/admin/login",
+            {"email": "admin@example.com", "password": "correct horse battery staple"},
+            csrf=token,
+        )
         assert response.status_code == 403 and "did not come from this site" in response.body.decode()
     browser.sign_in("admin@example.com")
     browser.get("/admin/customers")
-    response = browser.post("/admin/customers", {"name": "Evil Corp", "country": "SK", "currency": "EUR"},
-                            csrf="0" * 64)
+    response = browser.post(
+        "/admin/customers", {"name": "Evil Corp", "country": "SK", "currency": "EUR"}, csrf="0" * 64
+    )
     assert response.status_code == 403
     assert "Evil Corp" not in browser.get("/admin/customers").body.decode()
 
@@ -108,7 +120,8 @@ def test_sign_out_ends_the_session_on_the_server(admin: Browser) -> None:
 def test_forms_must_be_url_encoded(admin: Browser) -> None:
     admin.get("/admin/customers")
     response = admin.client.http.post(
-        "/admin/customers", body=b'{"name": "x"}',
+        "/admin/customers",
+        body=b'{"name": "x"}',
         headers={"Content-Type": "application/json", "Cookie": f"crm_session={admin.cookies['crm_session']}"},
     )
     assert response.status_code == 415 and "application/x-www-form-urlencoded" in response.body.decode()

@@ -5,8 +5,15 @@ import re
 from chalicelib.store import audit, customers, job_runs, mail, staff
 from tests.e2e.conftest import Browser
 
-CUSTOMER = {"name": "Acme Facilities", "email": "billing@acme.example", "phone": "+421 2 5555 0101",
-            "country": "SK", "currency": "EUR", "locale": "sk", "timezone": "Europe/Bratislava"}
+CUSTOMER = {
+    "name": "Acme Facilities",
+    "email": "billing@acme.example",
+    "phone": "+421 2 5555 0101",
+    "country": "SK",
+    "currency": "EUR",
+    "locale": "sk",
+    "timezone": "Europe/Bratislava",
+}
 
 
 def _invitation_link() -> str:
@@ -18,7 +25,9 @@ def _invitation_link() -> str:
 
 def test_an_invited_colleague_sets_a_password_once_and_signs_in(admin: Browser, app_client) -> None:
     admin.get("/admin/staff")
-    response = admin.post("/admin/staff", {"name": "Nina Novak", "email": "nina@example.com", "role": "billing"})
+    response = admin.post(
+        "/admin/staff", {"name": "Nina Novak", "email": "nina@example.com", "role": "billing"}
+    )
     assert response.headers["Location"] == "/admin/staff?notice=invited"
     page = admin.get(response.headers["Location"]).body.decode()
     assert "Invitation sent" in page and "nina@example.com" in page and ">invited<" in page
@@ -51,8 +60,9 @@ def test_creating_staff_with_bad_input_shows_the_field_and_keeps_what_was_typed(
     assert len(staff.list_all()) == 1
 
 
-def test_role_changes_and_deactivation_show_in_the_audit_log_per_record_and_per_user(admin: Browser,
-                                                                                     make_staff) -> None:
+def test_role_changes_and_deactivation_show_in_the_audit_log_per_record_and_per_user(
+    admin: Browser, make_staff
+) -> None:
     ann = make_staff("sales", email="ann@example.com")
     admin.get("/admin/staff")
     admin.post(f"/admin/staff/{ann.id}/role", {"role": "billing"})
@@ -125,8 +135,10 @@ def test_run_now_records_a_job_run_shown_on_the_jobs_page(admin: Browser) -> Non
 
 def test_api_keys_are_shown_once_and_revocable(admin: Browser) -> None:
     admin.get("/admin/api-keys")
-    response = admin.post("/admin/api-keys", [("name", "accounting sync"), ("scopes", "customers:read"),
-                                              ("scopes", "customers:write")])
+    response = admin.post(
+        "/admin/api-keys",
+        [("name", "accounting sync"), ("scopes", "customers:read"), ("scopes", "customers:write")],
+    )
     assert response.status_code == 201
     token = re.search(r'<pre id="new-token">(crm_[^<]+)</pre>', response.body.decode()).group(1)
     listing = admin.get("/admin/api-keys").body.decode()

@@ -7,8 +7,13 @@ import pytest
 from chalicelib.domain.roles import Permission, Role
 from tests.e2e.conftest import Browser
 
-PUBLIC_ADMIN_ROUTES = {("/admin/login", "GET"), ("/admin/login", "POST"), ("/admin/logout", "POST"),
-                       ("/admin/invitation/{token}", "GET"), ("/admin/invitation/{token}", "POST")}
+PUBLIC_ADMIN_ROUTES = {
+    ("/admin/login", "GET"),
+    ("/admin/login", "POST"),
+    ("/admin/logout", "POST"),
+    ("/admin/invitation/{token}", "GET"),
+    ("/admin/invitation/{token}", "POST"),
+}
 
 
 def _admin_routes():
@@ -33,7 +38,9 @@ def test_every_admin_route_names_a_permission_or_is_a_known_public_page() -> Non
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
-def test_each_role_gets_exactly_the_pages_its_permissions_allow(role: str, browser: Browser, make_staff) -> None:
+def test_each_role_gets_exactly_the_pages_its_permissions_allow(
+    role: str, browser: Browser, make_staff
+) -> None:
     make_staff(role)
     assert browser.sign_in(f"{role}@example.com").status_code == 303
     for path, method, view in _admin_routes():

@@ -14,12 +14,20 @@ CUSTOMER = {"name": "Pacific Labs Inc", "country": "US", "currency": "USD", "tim
 
 @pytest.fixture
 def token(store) -> str:
-    _key, token = issue_key("test", ["customers:read", "customers:write"], actor=SYSTEM, now=datetime.now(UTC))
+    _key, token = issue_key(
+        "test", ["customers:read", "customers:write"], actor=SYSTEM, now=datetime.now(UTC)
+    )
     return token
 
 
-def call(client, method: str, path: str, token: str | None = None, body=None,
-         content_type: str = "application/json"):
+def call(
+    client,
+    method: str,
+    path: str,
+    token: str | None = None,
+    body=None,
+    content_type: str = "application/json",
+):
     headers = {"Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -43,8 +51,13 @@ def test_create_read_update_a_customer_with_a_key(app_client, token) -> None:
     assert response.status_code == 201 and created["name"] == "Pacific Labs Inc" and created["locale"] == "en"
     response, fetched = call(app_client, "GET", f"/api/v1/customers/{created['id']}", token)
     assert fetched == created
-    response, patched = call(app_client, "PATCH", f"/api/v1/customers/{created['id']}", token,
-                             {"email": "Finance@PacificLabs.example"})
+    response, patched = call(
+        app_client,
+        "PATCH",
+        f"/api/v1/customers/{created['id']}",
+        token,
+        {"email": "Finance@PacificLabs.example"},
+    )
     assert response.status_code == 200 and patched["email"] == "finance@pacificlabs.example"
     entry = audit.for_entity("customer", created["id"])[0]
     assert entry.actor.startswith("api:") and entry.actor_label == "API key test"
@@ -92,8 +105,9 @@ def test_a_revoked_key_stops_working_and_a_read_key_cannot_write(app_client, sto
         ({"country": "US", "currency": "USD"}, "application/json", 400, "validation_error", "name"),
     ],
 )
-def test_bad_bodies_get_a_clear_4xx_and_store_nothing(app_client, token, body, content_type, status, code,
-                                                     field) -> None:
+def test_bad_bodies_get_a_clear_4xx_and_store_nothing(
+    app_client, token, body, content_type, status, code, field
+) -> None:
     response, payload = call(app_client, "POST", "/api/v1/customers", token, body, content_type)
     assert response.status_code == status
     assert_error(payload, status, code, field)
@@ -108,8 +122,9 @@ def test_unknown_record_and_wrong_method_use_the_same_error_format(app_client, t
     assert_error(payload, 405, "method_not_allowed")
 
 
-def test_an_unexpected_failure_is_a_500_in_the_error_format_without_internals(app_client, token,
-                                                                              monkeypatch) -> None:
+def test_an_unexpected_failure_is_a_500_in_the_error_format_without_internals(
+    app_client, token, monkeypatch
+) -> None:
     from chalicelib.store import customers as store
 
     def explode(*args, **kwargs):
@@ -138,8 +153,12 @@ def test_openapi_document_lists_every_api_route_and_method(app_client) -> None:
     document = json.loads(response.body)
     assert document["openapi"].startswith("3.")
     documented = {(path, method.upper()) for path, ops in document["paths"].items() for method in ops}
-    routed = {(path, method) for path, methods in app.app.routes.items() if path.startswith("/api/")
-              for method in methods}
+    routed = {
+        (path, method)
+        for path, methods in app.app.routes.items()
+        if path.startswith("/api/")
+        for method in methods
+    }
     assert routed == documented
     post = document["paths"]["/api/v1/customers"]["post"]
     assert post["security"] == [{"apiKey": ["customers:write"]}]

@@ -33,13 +33,22 @@ class FlakyTransport:
 
 
 def _message() -> Message:
-    return Message(to="client@example.com", subject="Счёт № 7", text="Dobrý deň",
-                   attachments=(Attachment("invoice.pdf", "application/pdf", b"%PDF-1.7 test"),))
+    return Message(
+        to="client@example.com",
+        subject="Счёт № 7",
+        text="Dobrý deň",
+        attachments=(Attachment("invoice.pdf", "application/pdf", b"%PDF-1.7 test"),),
+    )
 
 
 def test_sent_mail_lands_in_the_outbox_as_eml_and_in_the_log(store: Path) -> None:
-    record = send_mail(_message(), transport=bootstrap.mail_transport(), blobs=bootstrap.blobs(),
-                       sender="billing@example.com", now=NOW)
+    record = send_mail(
+        _message(),
+        transport=bootstrap.mail_transport(),
+        blobs=bootstrap.blobs(),
+        sender="billing@example.com",
+        now=NOW,
+    )
     assert record.status == "sent" and record.attempts == 1
     eml_files = list((store / "outbox").glob("*.eml"))
     assert len(eml_files) == 1
@@ -52,7 +61,9 @@ def test_sent_mail_lands_in_the_outbox_as_eml_and_in_the_log(store: Path) -> Non
 
 def test_a_failed_send_is_recorded_and_the_retry_job_delivers_it_later() -> None:
     transport = FlakyTransport(failures=1)
-    record = send_mail(_message(), transport=transport, blobs=bootstrap.blobs(), sender="b@example.com", now=NOW)
+    record = send_mail(
+        _message(), transport=transport, blobs=bootstrap.blobs(), sender="b@example.com", now=NOW
+    )
     assert (record.status, record.error) == ("failed", "SES throttled the request")
     counts = retry_failed_mail(transport=transport, blobs=bootstrap.blobs())
     assert counts == {"retried": 1, "sent": 1, "failed": 0, "given_up": 0}
@@ -63,7 +74,9 @@ def test_a_failed_send_is_recorded_and_the_retry_job_delivers_it_later() -> None
 
 def test_retries_stop_after_the_maximum_attempts() -> None:
     transport = FlakyTransport(failures=100)
-    record = send_mail(_message(), transport=transport, blobs=bootstrap.blobs(), sender="b@example.com", now=NOW)
+    record = send_mail(
+        _message(), transport=transport, blobs=bootstrap.blobs(), sender="b@example.com", now=NOW
+    )
     for _ in range(MAX_ATTEMPTS + 2):
         retry_failed_mail(transport=transport, blobs=bootstrap.blobs())
     assert mail.get(record.id).attempts == MAX_ATTEMPTS
@@ -75,15 +88,22 @@ def test_a_job_run_records_its_instant_result_and_counts() -> None:
     run = catalog.run("retry_failed_mail", at=at, trigger="cli")
     assert (run.result, run.at, run.counts["retried"]) == ("ok", at, 0)
     [stored] = job_runs.recent()
-    assert stored.run_id == run.run_id and stored.finished_at is not None and stored.finished_at >= stored.started_at
+    assert (
+        stored.run_id == run.run_id
+        and stored.finished_at is not None
+        and stored.finished_at >= stored.started_at
+    )
 
 
 def test_a_failing_job_is_recorded_as_an_error_with_the_reason(monkeypatch) -> None:
     def broken(at: datetime) -> dict:
         raise RuntimeError("the mail table is unreachable")
 
-    monkeypatch.setitem(catalog.JOBS, "retry_failed_mail",
-                        catalog.Job("retry_failed_mail", catalog.JOBS["retry_failed_mail"].schedule, "x", broken))
+    monkeypatch.setitem(
+        catalog.JOBS,
+        "retry_failed_mail",
+        catalog.Job("retry_failed_mail", catalog.JOBS["retry_failed_mail"].schedule, "x", broken),
+    )
     run = catalog.run("retry_failed_mail", at=NOW, trigger="schedule")
     assert run.result == "error"
     assert "the mail table is unreachable" in (run.error or "")
@@ -91,8 +111,12 @@ def test_a_failing_job_is_recorded_as_an_error_with_the_reason(monkeypatch) -> N
 
 
 def test_cli_runs_a_job_as_of_a_given_instant() -> None:
-    result = subprocess.run([sys.executable, "-m", "chalicelib.cli", "run-job", "retry_failed_mail",
-                             "--at", "2027-01-01T00:00Z"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "chalicelib.cli", "run-job", "retry_failed_mail", "--at", "2027-01-01T00:00Z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert (out["result"], out["at"]) == ("ok", "2027-01-01T00:00:00+00:00")
@@ -100,18 +124,23 @@ def test_cli_runs_a_job_as_of_a_given_instant() -> None:
 
 
 def test_cli_refuses_an_unknown_job_or_instant_clearly() -> None:
-    for args, message in [(["run-job", "nope"], "no job named 'nope'"),
-                          (["run-job", "retry_failed_mail", "--at", "tomorrow"], "(at)")]:
-        result = subprocess.run([sys.executable, "-m", "chalicelib.cli", *args], cwd=ROOT,
-                                capture_output=True, text=True)
+    for args, message in [
+        (["run-job", "nope"], "no job named 'nope'"),
+        (["run-job", "retry_failed_mail", "--at", "tomorrow"], "(at)"),
+    ]:
+        result = subprocess.run(
+            [sys.executable, "-m", "chalicelib.cli", *args], cwd=ROOT, capture_output=True, text=True
+        )
         assert result.returncode == 2 and message in result.stderr, result.stderr
 
 
 def test_every_scheduled_lambda_matches_the_job_catalogue() -> None:
     import app
 
-    scheduled = {name: source for name, source in
-                 ((e.name, e) for e in app.app.event_sources if hasattr(e, "schedule_expression"))}
+    scheduled = {
+        name: source
+        for name, source in ((e.name, e) for e in app.app.event_sources if hasattr(e, "schedule_expression"))
+    }
     assert set(scheduled) == set(catalog.JOBS)
     for name, job in catalog.JOBS.items():
         assert scheduled[name].schedule_expression.to_string() == f"rate({job.schedule.minutes} minutes)"

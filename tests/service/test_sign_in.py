@@ -13,8 +13,9 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture
 def ann():
-    return manage_staff.create_staff(email="ann@example.com", name="Ann", role="sales", password=PASSWORD,
-                                     actor=SYSTEM, now=NOW)
+    return manage_staff.create_staff(
+        email="ann@example.com", name="Ann", role="sales", password=PASSWORD, actor=SYSTEM, now=NOW
+    )
 
 
 def test_sign_in_opens_a_session_that_identifies_the_user(ann) -> None:
@@ -55,8 +56,9 @@ def test_sign_out_and_deactivation_end_the_session(ann) -> None:
     with pytest.raises(SessionExpired):
         current_user(first, NOW)
     _, second = sign_in("ann@example.com", PASSWORD, "10.0.0.1", NOW)
-    boss = manage_staff.create_staff(email="boss@example.com", name="Boss", role="admin", password=PASSWORD,
-                                     actor=SYSTEM, now=NOW)
+    boss = manage_staff.create_staff(
+        email="boss@example.com", name="Boss", role="admin", password=PASSWORD, actor=SYSTEM, now=NOW
+    )
     from chalicelib.domain.audit import Actor
 
     manage_staff.set_active(ann.id, False, actor=Actor(boss.id, boss.email), now=NOW)
@@ -67,7 +69,8 @@ def test_sign_out_and_deactivation_end_the_session(ann) -> None:
 
 
 def test_an_invited_user_without_a_password_cannot_sign_in() -> None:
-    manage_staff.create_staff(email="new@example.com", name="New", role="viewer", password=None,
-                              actor=SYSTEM, now=NOW)
+    manage_staff.create_staff(
+        email="new@example.com", name="New", role="viewer", password=None, actor=SYSTEM, now=NOW
+    )
     with pytest.raises(Unauthorized):
         sign_in("new@example.com", "", "10.0.0.1", NOW)

@@ -15,13 +15,15 @@ PASSWORD = "a long enough password"
 
 
 def _admin(email: str = "boss@example.com"):
-    return manage_staff.create_staff(email=email, name="Boss", role="admin", password=PASSWORD,
-                                     actor=SYSTEM, now=NOW)
+    return manage_staff.create_staff(
+        email=email, name="Boss", role="admin", password=PASSWORD, actor=SYSTEM, now=NOW
+    )
 
 
 def test_created_staff_is_stored_with_a_hash_and_audited_without_it() -> None:
-    user = manage_staff.create_staff(email=" Ann@Example.COM ", name="Ann", role="sales", password=PASSWORD,
-                                     actor=SYSTEM, now=NOW)
+    user = manage_staff.create_staff(
+        email=" Ann@Example.COM ", name="Ann", role="sales", password=PASSWORD, actor=SYSTEM, now=NOW
+    )
     stored = staff.get(user.id)
     assert stored.email == "ann@example.com"
     assert stored.password_hash and PASSWORD not in stored.password_hash
@@ -34,8 +36,9 @@ def test_created_staff_is_stored_with_a_hash_and_audited_without_it() -> None:
 def test_the_same_email_cannot_be_registered_twice_even_concurrently() -> None:
     def attempt(i: int) -> str:
         try:
-            manage_staff.create_staff(email="race@example.com", name=f"R{i}", role="viewer", password=None,
-                                      actor=SYSTEM, now=NOW)
+            manage_staff.create_staff(
+                email="race@example.com", name=f"R{i}", role="viewer", password=None, actor=SYSTEM, now=NOW
+            )
             return "created"
         except Conflict:
             return "conflict"
@@ -50,8 +53,9 @@ def test_the_same_email_cannot_be_registered_twice_even_concurrently() -> None:
 
 def test_role_change_records_before_and_after_and_who() -> None:
     boss = _admin()
-    ann = manage_staff.create_staff(email="ann@example.com", name="Ann", role="sales", password=None,
-                                    actor=SYSTEM, now=NOW)
+    ann = manage_staff.create_staff(
+        email="ann@example.com", name="Ann", role="sales", password=None, actor=SYSTEM, now=NOW
+    )
     later = NOW + timedelta(minutes=5)
     manage_staff.change_role(ann.id, "billing", actor=Actor(boss.id, boss.email), now=later)
     assert staff.get(ann.id).role is Role.BILLING
@@ -63,8 +67,9 @@ def test_role_change_records_before_and_after_and_who() -> None:
 
 def test_the_last_admin_cannot_be_demoted_or_deactivated() -> None:
     boss = _admin()
-    other = manage_staff.create_staff(email="ops@example.com", name="Ops", role="sales", password=PASSWORD,
-                                      actor=SYSTEM, now=NOW)
+    other = manage_staff.create_staff(
+        email="ops@example.com", name="Ops", role="sales", password=PASSWORD, actor=SYSTEM, now=NOW
+    )
     with pytest.raises(Conflict, match="last active admin"):
         manage_staff.change_role(boss.id, "viewer", actor=Actor(other.id, other.email), now=NOW)
     with pytest.raises(Conflict, match="last active admin"):
@@ -84,14 +89,18 @@ def test_nobody_deactivates_themselves() -> None:
 
 def test_a_stale_update_is_refused_and_writes_no_audit() -> None:
     boss = _admin()
-    ann = manage_staff.create_staff(email="ann@example.com", name="Ann", role="sales", password=None,
-                                    actor=SYSTEM, now=NOW)
+    ann = manage_staff.create_staff(
+        email="ann@example.com", name="Ann", role="sales", password=None, actor=SYSTEM, now=NOW
+    )
     stale = staff.get(ann.id)
     later = NOW + timedelta(minutes=1)
     manage_staff.change_role(ann.id, "billing", actor=Actor(boss.id, boss.email), now=later)
     with pytest.raises(Conflict, match="changed meanwhile"):
-        staff.update(stale, replace(stale, role=Role.ADMIN),
-                     Actor(boss.id, boss.email).entry("staff", ann.id, "staff.role_changed", later))
+        staff.update(
+            stale,
+            replace(stale, role=Role.ADMIN),
+            Actor(boss.id, boss.email).entry("staff", ann.id, "staff.role_changed", later),
+        )
     assert staff.get(ann.id).role is Role.BILLING
     assert [e.action for e in audit.for_entity("staff", ann.id)] == ["staff.role_changed", "staff.created"]
 

@@ -32,13 +32,18 @@ def test_local_table_and_cloudformation_agree_on_keys_indexes_ttl_and_pitr(model
     cfn = cfn_tables[registry.logical_id(registry.BASE_NAMES[model])]["Properties"]
 
     assert _keys(described["KeySchema"]) == _keys(cfn["KeySchema"])
-    local_gsis = {g["IndexName"]: (_keys(g["KeySchema"]), g["Projection"]["ProjectionType"])
-                  for g in described.get("GlobalSecondaryIndexes", [])}
-    cfn_gsis = {g["IndexName"]: (_keys(g["KeySchema"]), g["Projection"]["ProjectionType"])
-                for g in cfn.get("GlobalSecondaryIndexes", [])}
+    local_gsis = {
+        g["IndexName"]: (_keys(g["KeySchema"]), g["Projection"]["ProjectionType"])
+        for g in described.get("GlobalSecondaryIndexes", [])
+    }
+    cfn_gsis = {
+        g["IndexName"]: (_keys(g["KeySchema"]), g["Projection"]["ProjectionType"])
+        for g in cfn.get("GlobalSecondaryIndexes", [])
+    }
     assert local_gsis == cfn_gsis
     assert {(a["AttributeName"], a["AttributeType"]) for a in described["AttributeDefinitions"]} == {
-        (a["AttributeName"], a["AttributeType"]) for a in cfn["AttributeDefinitions"]}
+        (a["AttributeName"], a["AttributeType"]) for a in cfn["AttributeDefinitions"]
+    }
     assert cfn["BillingMode"] == "PAY_PER_REQUEST"
     assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
 
@@ -49,7 +54,9 @@ def test_local_table_and_cloudformation_agree_on_keys_indexes_ttl_and_pitr(model
     else:
         assert ttl["TimeToLiveStatus"] == "DISABLED"
     # DynamoDB Local has no point-in-time recovery: the registry is the source, CloudFormation must follow.
-    assert cfn["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is registry.pitr_enabled(model)
+    assert cfn["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is registry.pitr_enabled(
+        model
+    )
 
 
 def test_every_business_table_keeps_point_in_time_recovery() -> None:
@@ -59,4 +66,6 @@ def test_every_business_table_keeps_point_in_time_recovery() -> None:
 
 def test_the_committed_cloudformation_is_what_the_registry_generates(cfn_tables) -> None:
     generated = registry.cloudformation_tables()["Resources"]
-    assert {k: v["Properties"] for k, v in generated.items()} == {k: v["Properties"] for k, v in cfn_tables.items()}
+    assert {k: v["Properties"] for k, v in generated.items()} == {
+        k: v["Properties"] for k, v in cfn_tables.items()
+    }

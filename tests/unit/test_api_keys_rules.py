@@ -10,8 +10,15 @@ NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
 def _key(secret_hash: str, revoked: bool = False) -> api_keys.ApiKey:
-    return api_keys.ApiKey(id="k1", name="sync", secret_hash=secret_hash, scopes=frozenset({ApiScope.CUSTOMERS_READ}),
-                           created_by="u1", created_at=NOW, revoked_at=NOW if revoked else None)
+    return api_keys.ApiKey(
+        id="k1",
+        name="sync",
+        secret_hash=secret_hash,
+        scopes=frozenset({ApiScope.CUSTOMERS_READ}),
+        created_by="u1",
+        created_at=NOW,
+        revoked_at=NOW if revoked else None,
+    )
 
 
 def test_token_checks_against_its_stored_hash_only() -> None:

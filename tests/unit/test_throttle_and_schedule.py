@@ -20,8 +20,10 @@ def test_seconds_left_counts_to_the_end_of_the_window() -> None:
     assert policy.window(now) != policy.window(now + timedelta(seconds=600))
 
 
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
-       st.sampled_from([1, 5, 15, 60, 1440]))
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)),
+    st.sampled_from([1, 5, 15, 60, 1440]),
+)
 def test_next_slot_is_strictly_later_aligned_and_within_one_period(now: datetime, minutes: int) -> None:
     slot = Every(minutes).next_after(now)
     assert now < slot <= now + timedelta(minutes=minutes)

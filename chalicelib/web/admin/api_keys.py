@@ -13,8 +13,13 @@ from chalicelib.web.responses import redirect
 
 
 def _list(ctx: PageContext, status: int = 200, **extra: object) -> Response:
-    return ctx.render("admin/api_keys.html", status, keys=api_keys.list_all(), scopes=list(ApiScope),
-                      **{"error": None, "token": None, "notice": "", **extra})
+    return ctx.render(
+        "admin/api_keys.html",
+        status,
+        keys=api_keys.list_all(),
+        scopes=list(ApiScope),
+        **{"error": None, "token": None, "notice": "", **extra},
+    )
 
 
 @admin_page("/api-keys", permission=Permission.MANAGE_API_KEYS)

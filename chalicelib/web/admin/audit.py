@@ -30,5 +30,4 @@ def audit_log(ctx: PageContext) -> Response:
         except ValueError:
             raise ValidationError("day must be a date like 2026-11-23", field="day") from None
         entries, heading = audit.for_day(day), f"Changes on {day}"
-    return ctx.render("admin/audit.html", entries=entries, heading=heading, day=day,
-                      staff=staff.list_all())
+    return ctx.render("admin/audit.html", entries=entries, heading=heading, day=day, staff=staff.list_all())

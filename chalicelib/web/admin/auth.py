@@ -28,11 +28,16 @@ def _anon(request: Request) -> tuple[str, list[str]]:
 def _login_page(request: Request, status: int = 200, error: str = "", email: str = "") -> Response:
     settings = bootstrap.settings()
     anon, cookies = _anon(request)
-    query = request.query_params or {}
+    query: dict[str, str] = dict(request.query_params or {})
     return page(
-        "admin/login.html", status, {"Set-Cookie": cookies} if cookies else None,
-        csrf=security.csrf_token(settings.secret_key, anon), error=error, email=email,
-        next=safe_next(query.get("next")), expired=query.get("expired") == "1",
+        "admin/login.html",
+        status,
+        {"Set-Cookie": cookies} if cookies else None,
+        csrf=security.csrf_token(settings.secret_key, anon),
+        error=error,
+        email=email,
+        next=safe_next(query.get("next")),
+        expired=query.get("expired") == "1",
         signed_out=query.get("signed_out") == "1",
     )
 
@@ -61,7 +66,9 @@ def login_submit(request: Request) -> Response:
         return _login_page(request, 401, error.message, email)
     value = security.sign_session(settings.secret_key, session_id)
     cookie = security.cookie(
-        security.SESSION_COOKIE, value, secure=settings.cookie_secure,
+        security.SESSION_COOKIE,
+        value,
+        secure=settings.cookie_secure,
         max_age=int(SESSION_LIFETIME.total_seconds()),
     )
     return redirect(safe_next(form.get("next")), headers={"Set-Cookie": cookie})
@@ -86,8 +93,13 @@ def _invite_page(request: Request, token: str, status: int = 200, error: str = "
     user = invitations.read_invitation(settings.secret_key, token)
     anon, cookies = _anon(request)
     return page(
-        "admin/invite.html", status, {"Set-Cookie": cookies} if cookies else None,
-        user=user, token=token, error=error, csrf=security.csrf_token(settings.secret_key, anon),
+        "admin/invite.html",
+        status,
+        {"Set-Cookie": cookies} if cookies else None,
+        user=user,
+        token=token,
+        error=error,
+        csrf=security.csrf_token(settings.secret_key, anon),
     )
 
 
@@ -106,8 +118,9 @@ def invitation_accept(request: Request, token: str) -> Response:
     if form.get("password", "") != form.get("password_repeat", ""):
         return _invite_page(request, token, 400, "the two passwords differ")
     try:
-        invitations.accept_invitation(settings.secret_key, token, form.get("password", ""),
-                                             bootstrap.utcnow())
+        invitations.accept_invitation(
+            settings.secret_key, token, form.get("password", ""), bootstrap.utcnow()
+        )
     except ValidationError as error:
         return _invite_page(request, token, 400, error.message)
     return redirect(f"{PREFIX}/login?next={PREFIX}")

@@ -17,8 +17,14 @@ def _list(ctx: PageContext, status: int = 200, error: ValidationError | None = N
     query = ctx.query.get("q", "")
     found, next_cursor = customers.page(prefix=query, after=ctx.query.get("after") or None)
     return ctx.render(
-        "admin/customers.html", status, customers=found, next_cursor=next_cursor, q=query,
-        error=error, form=ctx.form if error else {}, locales=LOCALES,
+        "admin/customers.html",
+        status,
+        customers=found,
+        next_cursor=next_cursor,
+        q=query,
+        error=error,
+        form=ctx.form if error else {},
+        locales=LOCALES,
     )
 
 
@@ -36,13 +42,21 @@ def customer_create(ctx: PageContext) -> Response:
     return redirect(f"{PREFIX}/customers/{customer.id}?notice=created")
 
 
-def _detail(ctx: PageContext, customer_id: str, status: int = 200,
-            error: ValidationError | None = None) -> Response:
+def _detail(
+    ctx: PageContext, customer_id: str, status: int = 200, error: ValidationError | None = None
+) -> Response:
     customer = customers.get(customer_id)
     notice = {"created": "Customer created.", "saved": "Changes saved."}.get(ctx.query.get("notice", ""), "")
     form = ctx.form if error else customer.fields()
-    return ctx.render("admin/customer.html", status, customer=customer, form=form, error=error,
-                      notice=notice, locales=LOCALES)
+    return ctx.render(
+        "admin/customer.html",
+        status,
+        customer=customer,
+        form=form,
+        error=error,
+        notice=notice,
+        locales=LOCALES,
+    )
 
 
 @admin_page("/customers/{customer_id}", permission=Permission.VIEW_CUSTOMERS)

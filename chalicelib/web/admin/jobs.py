@@ -15,8 +15,13 @@ from chalicelib.web.responses import redirect
 def jobs(ctx: PageContext) -> Response:
     job = ctx.query.get("job", "")
     runs = job_runs.for_job(job) if job in catalog.JOBS else job_runs.recent()
-    return ctx.render("admin/jobs.html", jobs=list(catalog.JOBS.values()), runs=runs, selected=job,
-                      notice="Job run finished." if ctx.query.get("notice") == "ran" else "")
+    return ctx.render(
+        "admin/jobs.html",
+        jobs=list(catalog.JOBS.values()),
+        runs=runs,
+        selected=job,
+        notice="Job run finished." if ctx.query.get("notice") == "ran" else "",
+    )
 
 
 @admin_page("/jobs/{name}/run", permission=Permission.RUN_JOBS, methods=("POST",))

@@ -53,7 +53,9 @@ class PageContext:
 View = Callable[..., Response]
 
 
-def admin_page(path: str, *, permission: Permission, methods: tuple[str, ...] = ("GET",)) -> Callable[[View], View]:
+def admin_page(
+    path: str, *, permission: Permission, methods: tuple[str, ...] = ("GET",)
+) -> Callable[[View], View]:
     """Registers `view(ctx, **path_params)` under /admin`path`, allowed to `permission`'s roles."""
 
     def decorator(view: View) -> View:
@@ -83,7 +85,10 @@ def _serve(view: View, permission: Permission, params: dict[str, str]) -> Respon
     if not permission.allows(user.role):
         return html_error(403, f"Your role ({user.role.value}) does not allow this page.")
     ctx = PageContext(
-        request=request, user=user, now=now, settings=settings,
+        request=request,
+        user=user,
+        now=now,
+        settings=settings,
         csrf=security.csrf_token(settings.secret_key, session_id),
         query={k: v for k, v in (request.query_params or {}).items()},
     )

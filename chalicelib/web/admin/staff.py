@@ -27,8 +27,13 @@ NOTICES = {
 
 def _list(ctx: PageContext, status: int = 200, error: ValidationError | None = None) -> Response:
     return ctx.render(
-        "admin/staff.html", status, staff=staff.list_all(), roles=list(Role), error=error,
-        form=ctx.form if error else {}, notice=NOTICES.get(ctx.query.get("notice", ""), ""),
+        "admin/staff.html",
+        status,
+        staff=staff.list_all(),
+        roles=list(Role),
+        error=error,
+        form=ctx.form if error else {},
+        notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
 
 
@@ -42,8 +47,12 @@ def staff_create(ctx: PageContext) -> Response:
     password = ctx.form.get("password") or None
     try:
         user = manage_staff.create_staff(
-            email=ctx.form.get("email", ""), name=ctx.form.get("name", ""),
-            role=ctx.form.get("role", ""), password=password, actor=ctx.actor, now=ctx.now,
+            email=ctx.form.get("email", ""),
+            name=ctx.form.get("name", ""),
+            role=ctx.form.get("role", ""),
+            password=password,
+            actor=ctx.actor,
+            now=ctx.now,
         )
     except ValidationError as error:
         return _list(ctx, 400, error)
@@ -63,8 +72,13 @@ def _send_invitation(ctx: PageContext, user: StaffUser) -> None:
         text=render("email/staff_invitation.txt", **context),
         html=render("email/staff_invitation.html", **context),
     )
-    send_mail(message, transport=bootstrap.mail_transport(), blobs=bootstrap.blobs(),
-              sender=ctx.settings.mail_from, now=ctx.now)
+    send_mail(
+        message,
+        transport=bootstrap.mail_transport(),
+        blobs=bootstrap.blobs(),
+        sender=ctx.settings.mail_from,
+        now=ctx.now,
+    )
 
 
 @admin_page("/staff/{user_id}/role", permission=Permission.MANAGE_STAFF, methods=("POST",))

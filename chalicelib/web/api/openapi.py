@@ -16,12 +16,17 @@ _ERROR_RESPONSES = {
 }
 
 
+def _operation_id(method: str, path: str) -> str:
+    words = path.strip("/").replace("{", "").replace("}", "").replace("/", "_").replace(".", "_")
+    return f"{method.lower()}_{words}"
+
+
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for e in ENDPOINTS:
         operation: dict[str, Any] = {
             "summary": e.summary,
-            "operationId": f"{e.method.lower()}_{e.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+            "operationId": _operation_id(e.method, e.path),
             "responses": {
                 str(e.status): {
                     "description": "OK",
@@ -36,22 +41,29 @@ def document() -> dict[str, Any]:
         }
         parameters = [
             {"name": name.strip("{}"), "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in e.path.split("/") if name.startswith("{")
-        ] + [{"name": n, "in": "query", "required": False, "description": d, "schema": {"type": "string"}}
-             for n, d in e.query]
+            for name in e.path.split("/")
+            if name.startswith("{")
+        ] + [
+            {"name": n, "in": "query", "required": False, "description": d, "schema": {"type": "string"}}
+            for n, d in e.query
+        ]
         if parameters:
             operation["parameters"] = parameters
         if e.request_schema:
             operation["requestBody"] = {
-                "required": True, "content": {"application/json": {"schema": e.request_schema}},
+                "required": True,
+                "content": {"application/json": {"schema": e.request_schema}},
             }
         if not e.public:
             operation["security"] = [{"apiKey": [e.scope.value] if e.scope else []}]
         paths.setdefault(PREFIX + e.path, {})[e.method.lower()] = operation
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Service CRM API", "version": "1.0.0",
-                 "description": "Errors always have the shape {\"error\": {status, code, message, field?}}."},
+        "info": {
+            "title": "Service CRM API",
+            "version": "1.0.0",
+            "description": 'Errors always have the shape {"error": {status, code, message, field?}}.',
+        },
         "servers": [{"url": "/"}],
         "components": {"securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}}},
         "paths": paths,

@@ -64,15 +64,24 @@ View = Callable[..., Any]
 
 
 def endpoint(
-    path: str, method: str, *, summary: str, scope: ApiScope | None, public: bool = False,
-    request_schema: dict[str, Any] | None = None, response_schema: dict[str, Any] | None = None,
-    status: int = 200, query: tuple[tuple[str, str], ...] = (),
+    path: str,
+    method: str,
+    *,
+    summary: str,
+    scope: ApiScope | None,
+    public: bool = False,
+    request_schema: dict[str, Any] | None = None,
+    response_schema: dict[str, Any] | None = None,
+    status: int = 200,
+    query: tuple[tuple[str, str], ...] = (),
 ) -> Callable[[View], View]:
     """Registers `view(ctx, **path_params) -> payload` under /api/v1`path`.
 
     A key with `scope` is required unless `public`; scope=None accepts any valid key.
     """
-    ENDPOINTS.append(Endpoint(path, method, summary, scope, public, request_schema, response_schema, status, query))
+    ENDPOINTS.append(
+        Endpoint(path, method, summary, scope, public, request_schema, response_schema, status, query)
+    )
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
@@ -96,7 +105,9 @@ def _serve(view: View, scope: ApiScope | None, public: bool, status: int, params
         body = _json_body(request) if request.method in ("POST", "PUT", "PATCH") else {}
         payload = view(ApiContext(request=request, key=key, now=now, body=body), **params)
     except TooManyRequests as error:
-        return json_error(error.status, error.code, error.message, headers={"Retry-After": str(error.retry_after)})
+        return json_error(
+            error.status, error.code, error.message, headers={"Retry-After": str(error.retry_after)}
+        )
     except DomainError as error:
         headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
         return json_error(error.status, error.code, error.message, error.field, headers)

@@ -32,13 +32,18 @@ _CUSTOMER_FIELDS: dict[str, Any] = {
 }
 
 CUSTOMER_INPUT: dict[str, Any] = {
-    "type": "object", "required": ["name", "country", "currency"], "properties": _CUSTOMER_FIELDS,
+    "type": "object",
+    "required": ["name", "country", "currency"],
+    "properties": _CUSTOMER_FIELDS,
 }
 CUSTOMER_PATCH: dict[str, Any] = {"type": "object", "properties": _CUSTOMER_FIELDS}
 CUSTOMER: dict[str, Any] = {
     "type": "object",
-    "properties": {"id": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
-                   **_CUSTOMER_FIELDS},
+    "properties": {
+        "id": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        **_CUSTOMER_FIELDS,
+    },
 }
 CUSTOMER_PAGE: dict[str, Any] = {
     "type": "object",
@@ -46,6 +51,9 @@ CUSTOMER_PAGE: dict[str, Any] = {
 }
 WHOAMI: dict[str, Any] = {
     "type": "object",
-    "properties": {"key_id": {"type": "string"}, "name": {"type": "string"},
-                   "scopes": {"type": "array", "items": {"type": "string"}}},
+    "properties": {
+        "key_id": {"type": "string"},
+        "name": {"type": "string"},
+        "scopes": {"type": "array", "items": {"type": "string"}},
+    },
 }
