@@ -164,9 +164,14 @@ def running() -> Iterator[Stack]:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    # Started in the background without job control, a process inherits SIGINT as ignored:
+    # restore the default so Ctrl-C (or kill -INT) always reaches the clean-up.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield stack
     finally:
+        # A second Ctrl-C must not cut the clean-up short and leave engines running.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         stack.stop()
 
 
