@@ -18,7 +18,7 @@ def send_mail(
 ) -> MailRecord:
     """Never raises for a delivery failure: the record says `failed` and the retry job tries again."""
     mail_id = new_id()
-    mime = build_mime(message, sender=sender, message_id=mail_id)
+    mime = build_mime(message, sender=sender, message_id=mail_id, now=now)
     eml_key = f"mail/{mail_id}.eml"
     blobs.put(eml_key, mime, "message/rfc822")
     mail.create(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import REPO_ROOT
 from chalicelib.domain.roles import Permission
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
 
@@ -20,6 +21,9 @@ def _when(value: datetime | None) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    # Imported on first render: API calls and scheduled jobs never pay for it.
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html", "xml", "eml"], default_for_string=True),
