@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from ddb_counter import DynamoDBCounter
+
+from tests.browser_client import Browser
 
 PASSWORD = "bench horse battery staple"
 ADMIN_EMAIL = "bench-admin@example.com"
@@ -28,53 +28,6 @@ REPEATS = 3  # each page is requested this many times: the first is cold, all mu
 # Names that spread over the alphabet and include accents, as real lists do.
 FIRST = ("Ábel", "Berta", "Cyril", "Dana", "Émile", "Filip", "Gréta", "Hana", "Igor", "Jana")
 LAST = ("Novák", "Kováč", "Smith", "Dubois", "Ivanenko", "Horváth", "Müller", "Rossi", "García", "Olsen")
-
-
-class Browser:
-    """Keeps cookies and fills in the page's CSRF token, like tests/e2e/conftest.py's Browser."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-        self.cookies: dict[str, str] = {}
-        self.last_html = ""
-
-    def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        headers = {"Accept": "text/html"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        headers.update(extra or {})
-        return headers
-
-    def _keep(self, response: Any) -> Any:
-        values = response.headers.get("Set-Cookie") or response.headers.get("set-cookie") or []
-        for value in values if isinstance(values, list) else [values]:
-            jar: SimpleCookie = SimpleCookie()
-            jar.load(value)
-            for name, morsel in jar.items():
-                if morsel["max-age"] == "0":
-                    self.cookies.pop(name, None)
-                else:
-                    self.cookies[name] = morsel.value
-        if "text/html" in response.headers.get("Content-Type", ""):
-            self.last_html = response.body.decode()
-        return response
-
-    def get(self, path: str) -> Any:
-        return self._keep(self.client.http.get(path, headers=self._headers()))
-
-    def post(self, path: str, data: dict[str, str]) -> Any:
-        match = CSRF_FIELD.search(self.last_html)
-        if not match:
-            raise RuntimeError(f"no CSRF token on the page before POST {path}")
-        body = urlencode({**data, "csrf_token": match.group(1)}).encode()
-        headers = self._headers({"Content-Type": "application/x-www-form-urlencoded"})
-        return self._keep(self.client.http.post(path, body=body, headers=headers))
-
-    def sign_in(self, email: str, password: str) -> None:
-        self.get("/admin/login")
-        response = self.post("/admin/login", {"email": email, "password": password, "next": "/admin"})
-        if response.status_code != 303:
-            raise RuntimeError(f"sign-in failed with HTTP {response.status_code}")
 
 
 def seed_customers(start: int, count: int) -> list[str]:

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.store.models import SessionModel
-from tests.e2e.conftest import Browser
+from tests.browser_client import Browser
 
 
 def test_signing_in_sets_a_signed_http_only_session_cookie(browser: Browser, make_staff) -> None:

@@ -3,7 +3,7 @@
 import re
 
 from chalicelib.store import audit, customers, job_runs, mail, staff
-from tests.e2e.conftest import Browser
+from tests.browser_client import Browser
 
 CUSTOMER = {
     "name": "Acme Facilities",

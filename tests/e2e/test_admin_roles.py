@@ -5,7 +5,7 @@ import re
 import pytest
 
 from chalicelib.domain.roles import Permission, Role
-from tests.e2e.conftest import Browser
+from tests.browser_client import Browser
 
 PUBLIC_ADMIN_ROUTES = {
     ("/admin/login", "GET"),

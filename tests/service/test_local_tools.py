@@ -33,8 +33,22 @@ def test_the_runner_fires_a_job_once_its_slot_comes_as_of_that_slot() -> None:
 
 def test_create_admin_from_the_cli_with_a_password_on_stdin() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "chalicelib.cli", "create-admin", "--email", "First@Example.com", "--name", "First",
-         "--password-stdin"], cwd=ROOT, input="first admin password\n", capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "chalicelib.cli",
+            "create-admin",
+            "--email",
+            "First@Example.com",
+            "--name",
+            "First",
+            "--password-stdin",
+        ],
+        cwd=ROOT,
+        input="first admin password\n",
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "password" not in result.stdout  # it was given, so it is not echoed
     user, _ = sign_in("first@example.com", "first admin password", "127.0.0.1", NOW)
@@ -42,7 +56,16 @@ def test_create_admin_from_the_cli_with_a_password_on_stdin() -> None:
 
 
 def test_create_admin_generates_and_prints_a_password_and_refuses_a_duplicate() -> None:
-    args = [sys.executable, "-m", "chalicelib.cli", "create-admin", "--email", "ops@example.com", "--name", "Ops"]
+    args = [
+        sys.executable,
+        "-m",
+        "chalicelib.cli",
+        "create-admin",
+        "--email",
+        "ops@example.com",
+        "--name",
+        "Ops",
+    ]
     result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
     password = result.stdout.strip().rsplit("password: ", 1)[1]
@@ -75,8 +98,12 @@ def test_localstripe_listens_on_loopback_only_and_writes_no_pickle(tmp_path) -> 
     port = stack.free_port()
     try:
         base = stack.start_localstripe(own, port, tmp_path / "localstripe.log")
-        request = urllib.request.Request(base + "/v1/customers", data=b"email=a%40example.com", method="POST",
-                                         headers={"Authorization": "Bearer sk_test_local"})
+        request = urllib.request.Request(
+            base + "/v1/customers",
+            data=b"email=a%40example.com",
+            method="POST",
+            headers={"Authorization": "Bearer sk_test_local"},
+        )
         with urllib.request.urlopen(request, timeout=5) as response:
             assert json.load(response)["email"] == "a@example.com"
         assert _listening_addresses(port) == {"0100007F"}  # 127.0.0.1, nothing else
