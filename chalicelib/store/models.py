@@ -47,6 +47,8 @@ class StaffModel(Model):
 class EmailClaimModel(Model):
     """One item per staff email: makes email uniqueness a conditional write, not a race."""
 
+    # (Staff predate unique_keys below; kept as they are.)
+
     class Meta(_Meta):
         table_name = "staff_emails"
 
@@ -201,6 +203,8 @@ class CustomersByName(GlobalSecondaryIndex["CustomerModel"]):
 
 
 class CustomerModel(Model):
+    """An organisation we deal with: a customer (C1), also a vendor or principal by category."""
+
     class Meta(_Meta):
         table_name = "customers"
 
@@ -214,6 +218,40 @@ class CustomerModel(Model):
     currency = UnicodeAttribute()
     locale = UnicodeAttribute(default="en")
     timezone = UnicodeAttribute(default="UTC")
+    code = UnicodeAttribute(default="")
+    tax_id = UnicodeAttribute(default="")
+    external_id = UnicodeAttribute(default="")
+    website = UnicodeAttribute(default="")
+    bank_account = UnicodeAttribute(default="")
+    notes = UnicodeAttribute(default="")
+    address_id = UnicodeAttribute(null=True)
+    custom = JSONAttribute(null=True)
+    categories = UnicodeSetAttribute(null=True)
+    merged_into = UnicodeAttribute(null=True)  # a merged duplicate leaves a redirect, never a dangling id
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute(default=1)
     by_name = CustomersByName()
+
+
+class LookupModel(Model):
+    """The one secondary index of the CRM: exact keys to records (written with the record).
+
+    key examples: customer/email/<email>, person/phone/<digits>, item/serial/<SERIAL>,
+    category/<kind>:<code>, uses/customer#<id> (records referencing it: for merges), postcode/<norm>.
+    """
+
+    class Meta(_Meta):
+        table_name = "lookups"
+
+    key = UnicodeAttribute(hash_key=True)
+    ref = UnicodeAttribute(range_key=True)  # "<type>#<id>"
+
+
+class UniqueKeyModel(Model):
+    """Uniqueness claims (product code, serial per product, external ids): a conditional put each."""
+
+    class Meta(_Meta):
+        table_name = "unique_keys"
+
+    key = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()  # "<type>#<id>"

@@ -8,7 +8,7 @@ from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
-from chalicelib.store import models
+from chalicelib.store import models, models_catalogue, models_contacts, models_imports
 from chalicelib.store.base import bind_model
 
 MODELS: tuple[type[Model], ...] = (
@@ -21,6 +21,23 @@ MODELS: tuple[type[Model], ...] = (
     models.JobRunModel,
     models.MailModel,
     models.CustomerModel,
+    models.LookupModel,
+    models.UniqueKeyModel,
+    models_contacts.PersonModel,
+    models_contacts.MembershipModel,
+    models_contacts.AddressModel,
+    models_contacts.CustomFieldModel,
+    models_contacts.CategoryModel,
+    models_contacts.RelationshipModel,
+    models_contacts.DocumentModel,
+    models_contacts.InteractionModel,
+    models_contacts.TaskModel,
+    models_catalogue.ProductModel,
+    models_catalogue.PriceListModel,
+    models_catalogue.PriceModel,
+    models_catalogue.ItemModel,
+    models_imports.ImportModel,
+    models_imports.ImportMappingModel,
 )
 
 # Captured before any binding renames the tables.

@@ -1,0 +1,56 @@
+"""Tables of CSV imports (S2): each import's progress and report, and saved column mappings."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.store.base import JSONAttribute
+from chalicelib.store.models import _Meta
+
+
+class ImportsRecent(GlobalSecondaryIndex["ImportModel"]):
+    class Meta:
+        index_name = "recent"
+        projection = AllProjection()
+
+    feed = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ImportModel(Model):
+    class Meta(_Meta):
+        table_name = "imports"
+
+    id = UnicodeAttribute(hash_key=True)
+    feed = UnicodeAttribute(default="imports")
+    entity = UnicodeAttribute()  # customers | people | products | items
+    filename = UnicodeAttribute()
+    blob_key = UnicodeAttribute()
+    encoding = UnicodeAttribute(default="")
+    delimiter = UnicodeAttribute(default="")
+    mapping = JSONAttribute(null=True)
+    status = UnicodeAttribute(default="uploaded")  # uploaded | previewed | running | done | failed
+    total_rows = NumberAttribute(default=0)
+    processed_rows = NumberAttribute(default=0)
+    written_rows = NumberAttribute(default=0)
+    failed_rows = NumberAttribute(default=0)
+    errors_blob_key = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    finished_at = UTCDateTimeAttribute(null=True)
+    recent = ImportsRecent()
+
+
+class ImportMappingModel(Model):
+    """The column mapping last used for a file layout, offered again next time."""
+
+    class Meta(_Meta):
+        table_name = "import_mappings"
+
+    entity = UnicodeAttribute(hash_key=True)
+    header_key = UnicodeAttribute(range_key=True)  # hash of the normalised header row
+    mapping = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
