@@ -27,26 +27,49 @@ ALL_ROLES = frozenset(Role)
 
 
 class Permission(Enum):
-    """Each value is the set of roles that hold the permission."""
+    """Each member names its roles. The name is part of the value, so two permissions held by
+    the same roles stay distinct members (equal Enum values would silently become aliases)."""
 
-    VIEW_HOME = ALL_ROLES
-    VIEW_CUSTOMERS = ALL_ROLES
-    EDIT_CUSTOMERS = frozenset({Role.ADMIN, Role.SALES, Role.BILLING})
-    MANAGE_STAFF = frozenset({Role.ADMIN})
-    VIEW_AUDIT = frozenset({Role.ADMIN})
-    MANAGE_API_KEYS = frozenset({Role.ADMIN})
-    VIEW_OUTBOX = frozenset({Role.ADMIN, Role.BILLING, Role.SALES})
-    VIEW_JOBS = frozenset({Role.ADMIN, Role.BILLING})
-    RUN_JOBS = frozenset({Role.ADMIN, Role.BILLING})
-    OWN_ACCOUNT = ALL_ROLES
+    VIEW_HOME = ("view_home", ALL_ROLES)
+    VIEW_CUSTOMERS = ("view_customers", ALL_ROLES)
+    EDIT_CUSTOMERS = ("edit_customers", frozenset({Role.ADMIN, Role.SALES, Role.BILLING}))
+    # Tax ids and bank details (C12).
+    VIEW_SENSITIVE_FIELDS = ("view_sensitive_fields", frozenset({Role.ADMIN, Role.BILLING}))
+    EDIT_PEOPLE = ("edit_people", frozenset({Role.ADMIN, Role.SALES, Role.BILLING, Role.SERVICE}))
+    MANAGE_FIELDS_AND_CATEGORIES = ("manage_fields_and_categories", frozenset({Role.ADMIN}))
+    MERGE_RECORDS = ("merge_records", frozenset({Role.ADMIN, Role.SALES}))
+    VIEW_CATALOGUE = ("view_catalogue", ALL_ROLES)
+    EDIT_CATALOGUE = ("edit_catalogue", frozenset({Role.ADMIN, Role.SALES}))
+    EDIT_ITEMS = ("edit_items", frozenset({Role.ADMIN, Role.SALES, Role.SERVICE}))
+    UPLOAD_DOCUMENTS = ("upload_documents", frozenset({Role.ADMIN, Role.SALES, Role.BILLING, Role.SERVICE}))
+    LOG_INTERACTIONS = ("log_interactions", frozenset({Role.ADMIN, Role.SALES, Role.BILLING, Role.SERVICE}))
+    IMPORT_DATA = ("import_data", frozenset({Role.ADMIN}))
+    EXPORT_DATA = ("export_data", frozenset({Role.ADMIN, Role.BILLING}))
+    MANAGE_STAFF = ("manage_staff", frozenset({Role.ADMIN}))
+    VIEW_AUDIT = ("view_audit", frozenset({Role.ADMIN}))
+    MANAGE_API_KEYS = ("manage_api_keys", frozenset({Role.ADMIN}))
+    VIEW_OUTBOX = ("view_outbox", frozenset({Role.ADMIN, Role.BILLING, Role.SALES}))
+    VIEW_JOBS = ("view_jobs", frozenset({Role.ADMIN, Role.BILLING}))
+    RUN_JOBS = ("run_jobs", frozenset({Role.ADMIN, Role.BILLING}))
+    OWN_ACCOUNT = ("own_account", ALL_ROLES)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return self.value[1]
 
     def allows(self, role: Role) -> bool:
-        return role in self.value
+        return role in self.roles
 
 
 class ApiScope(StrEnum):
     CUSTOMERS_READ = "customers:read"
     CUSTOMERS_WRITE = "customers:write"
+    PEOPLE_READ = "people:read"
+    PEOPLE_WRITE = "people:write"
+    CATALOGUE_READ = "catalogue:read"
+    CATALOGUE_WRITE = "catalogue:write"
+    ITEMS_READ = "items:read"
+    ITEMS_WRITE = "items:write"
 
     @classmethod
     def parse_many(cls, values: list[str]) -> frozenset[ApiScope]:

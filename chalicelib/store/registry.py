@@ -8,7 +8,7 @@ from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
-from chalicelib.store import models, models_catalogue, models_contacts, models_imports
+from chalicelib.store import models, models_activity, models_catalogue, models_contacts, models_imports
 from chalicelib.store.base import bind_model
 
 MODELS: tuple[type[Model], ...] = (
@@ -28,10 +28,10 @@ MODELS: tuple[type[Model], ...] = (
     models_contacts.AddressModel,
     models_contacts.CustomFieldModel,
     models_contacts.CategoryModel,
-    models_contacts.RelationshipModel,
-    models_contacts.DocumentModel,
-    models_contacts.InteractionModel,
-    models_contacts.TaskModel,
+    models_activity.RelationshipModel,
+    models_activity.DocumentModel,
+    models_activity.InteractionModel,
+    models_activity.TaskModel,
     models_catalogue.ProductModel,
     models_catalogue.PriceListModel,
     models_catalogue.PriceModel,

@@ -20,7 +20,16 @@ def test_each_permission_is_held_by_exactly_its_roles(permission: Permission, al
 
 def test_viewer_can_only_look() -> None:
     viewer_can = {p for p in Permission if p.allows(Role.VIEWER)}
-    assert viewer_can == {Permission.VIEW_HOME, Permission.VIEW_CUSTOMERS, Permission.OWN_ACCOUNT}
+    assert viewer_can == {
+        Permission.VIEW_HOME,
+        Permission.VIEW_CUSTOMERS,
+        Permission.VIEW_CATALOGUE,
+        Permission.OWN_ACCOUNT,
+    }
+
+
+def test_no_permission_is_an_alias_of_another() -> None:
+    assert len(list(Permission)) == len(Permission.__members__)
 
 
 def test_unknown_role_names_the_allowed_ones() -> None:
