@@ -80,7 +80,7 @@ def store(
 ) -> Iterator[Path]:
     """Empty tables bound to DynamoDB Local, settings from a clean environment; yields the data dir."""
     from chalicelib import bootstrap
-    from chalicelib.store import registry
+    from chalicelib.store import fields, registry
 
     for name, value in _env(engines, table_prefix, tmp_path / "data").items():
         monkeypatch.setenv(name, value)
@@ -88,6 +88,7 @@ def store(
         monkeypatch.delenv(name, raising=False)
     bootstrap.reset()
     bootstrap.settings()
+    fields.forget()
     for model in registry.MODELS:
         _truncate(model)
     yield tmp_path / "data"

@@ -1,19 +1,39 @@
-"""Customers (organisations or people we bill): validation of what staff type in."""
+"""Customers (organisations we bill, also vendors and principals): the rules of their fields."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chalicelib.domain import lookups
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.staff import normalise_email
 
 LOCALES = ("en", "ru", "uk", "sk", "fr")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+TEXT_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "country",
+    "currency",
+    "locale",
+    "timezone",
+    "code",
+    "tax_id",
+    "external_id",
+    "website",
+    "bank_account",
+    "notes",
+)
+# Seen and changed only by roles with VIEW_SENSITIVE_FIELDS (C12).
+SENSITIVE_FIELDS = frozenset({"tax_id", "bank_account"})
 
 
 @dataclass(frozen=True)
@@ -27,17 +47,57 @@ class Customer:
     locale: str
     timezone: str
     created_at: datetime
+    code: str = ""
+    tax_id: str = ""
+    external_id: str = ""
+    website: str = ""
+    bank_account: str = ""
+    notes: str = ""
+    address_id: str | None = None
+    custom: dict[str, Any] = field(default_factory=dict)
+    categories: frozenset[str] = frozenset()
+    merged_into: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return lookups.ref("customer", self.id)
 
     def fields(self) -> dict[str, str]:
+        """The text fields, as typed into forms, CSV files and the API."""
+        return {name: getattr(self, name) for name in TEXT_FIELDS}
+
+    def audited(self) -> dict[str, Any]:
+        """Everything the audit log records about a change of this customer."""
         return {
-            "name": self.name,
-            "email": self.email,
-            "phone": self.phone,
-            "country": self.country,
-            "currency": self.currency,
-            "locale": self.locale,
-            "timezone": self.timezone,
+            **self.fields(),
+            "address_id": self.address_id,
+            "custom": self.custom,
+            "categories": sorted(self.categories),
         }
+
+    def lookup_keys(self) -> set[str]:
+        keys = lookups.present(
+            lookups.email_key("customer", self.email),
+            lookups.phone_key("customer", self.phone),
+            lookups.code_key("customer", "code", self.code),
+            lookups.code_key("customer", "tax", self.tax_id),
+            lookups.code_key("customer", "ext", self.external_id),
+        )
+        keys |= {lookups.category_key(c) for c in self.categories}
+        if self.address_id:
+            keys.add(lookups.uses_key(lookups.ref("address", self.address_id)))
+        return keys
+
+    def claims(self) -> dict[str, str]:
+        """Keys no other customer may hold, with the message shown when one does."""
+        found = {}
+        if self.code:
+            found[f"customer/code/{lookups.norm_code(self.code)}"] = f"customer code {self.code} is taken"
+        if self.external_id:
+            found[f"customer/ext/{lookups.norm_code(self.external_id)}"] = (
+                f"external id {self.external_id} is already used by another customer"
+            )
+        return found
 
 
 def sort_name(name: str) -> str:
@@ -47,7 +107,14 @@ def sort_name(name: str) -> str:
     return " ".join(stripped.split())
 
 
-def validate_customer_fields(data: dict[str, str]) -> dict[str, str]:
+def _text(data: dict[str, str], name: str, limit: int) -> str:
+    value = (data.get(name) or "").strip()
+    if len(value) > limit:
+        raise ValidationError(f"{name} must be at most {limit} characters", field=name)
+    return value
+
+
+def validate_customer_fields(data: dict[str, str]) -> dict[str, Any]:
     name = (data.get("name") or "").strip()
     if not name:
         raise ValidationError("name is required", field="name")
@@ -74,6 +141,9 @@ def validate_customer_fields(data: dict[str, str]) -> dict[str, str]:
         raise ValidationError(
             f"{timezone!r} is not a time zone such as Europe/Bratislava", field="timezone"
         ) from None
+    website = _text(data, "website", 200)
+    if website and not re.match(r"^https?://[^\s/]+\.[^\s]+$", website):
+        raise ValidationError("website must start with http:// or https://", field="website")
     return {
         "name": name,
         "email": email,
@@ -82,4 +152,10 @@ def validate_customer_fields(data: dict[str, str]) -> dict[str, str]:
         "currency": currency,
         "locale": locale,
         "timezone": timezone,
+        "code": _text(data, "code", 40),
+        "tax_id": _text(data, "tax_id", 40),
+        "external_id": _text(data, "external_id", 100),
+        "website": website,
+        "bank_account": _text(data, "bank_account", 64),
+        "notes": _text(data, "notes", 4000),
     }

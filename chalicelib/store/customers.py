@@ -1,4 +1,5 @@
-"""Customers: listed and searched by folded name through an index, never by a scan."""
+"""Customers: listed and searched by folded name through an index, found by exact keys through
+lookups (email, phone, code, tax id, external id, category), never by a scan."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ import base64
 import binascii
 import json
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.domain import lookups
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.customer import Customer, sort_name
 from chalicelib.domain.errors import Conflict, NotFound, ValidationError
-from chalicelib.store import audit
-from chalicelib.store.base import transaction
+from chalicelib.store import records
 from chalicelib.store.models import CustomerModel
 
 PAGE_SIZE = 50
@@ -29,10 +30,20 @@ def _customer(item: CustomerModel) -> Customer:
         locale=item.locale,
         timezone=item.timezone,
         created_at=item.created_at,
+        code=item.code or "",
+        tax_id=item.tax_id or "",
+        external_id=item.external_id or "",
+        website=item.website or "",
+        bank_account=item.bank_account or "",
+        notes=item.notes or "",
+        address_id=item.address_id,
+        custom=item.custom or {},
+        categories=frozenset(item.categories or ()),
+        merged_into=item.merged_into,
     )
 
 
-def _item(customer: Customer, version: int) -> CustomerModel:
+def to_item(customer: Customer, version: int) -> CustomerModel:
     return CustomerModel(
         id=customer.id,
         name=customer.name,
@@ -43,6 +54,16 @@ def _item(customer: Customer, version: int) -> CustomerModel:
         currency=customer.currency,
         locale=customer.locale,
         timezone=customer.timezone,
+        code=customer.code,
+        tax_id=customer.tax_id,
+        external_id=customer.external_id,
+        website=customer.website,
+        bank_account=customer.bank_account,
+        notes=customer.notes,
+        address_id=customer.address_id,
+        custom=customer.custom or None,
+        categories=set(customer.categories) or None,
+        merged_into=customer.merged_into,
         created_at=customer.created_at,
         version=version,
     )
@@ -55,27 +76,37 @@ def get(customer_id: str) -> Customer:
         raise NotFound(f"no customer {customer_id}", field="id") from None
 
 
+def get_many(customer_ids: list[str]) -> list[Customer]:
+    """One BatchGetItem per 100 ids, in the order asked; missing ids are left out."""
+    found = {i.id: _customer(i) for i in CustomerModel.batch_get(list(dict.fromkeys(customer_ids)))}
+    return [found[i] for i in customer_ids if i in found]
+
+
 def create(customer: Customer, entry: AuditEntry) -> Customer:
-    with transaction() as t:
-        t.save(_item(customer, 1), condition=CustomerModel.id.does_not_exist())
-        t.save(audit.to_item(entry))
+    change = records.Change(audit=entry).save(to_item(customer, 1), CustomerModel.id.does_not_exist())
+    change.lookups(customer.ref, (), customer.lookup_keys())
+    for key, message in customer.claims().items():
+        change.claim(key, customer.ref, message)
+    records.commit(change)
     return customer
 
 
 def update(before: Customer, after: Customer, entry: AuditEntry) -> Customer:
     """Fails with Conflict when the stored record is no longer `before` (someone else saved)."""
-    current = CustomerModel.get(before.id, consistent_read=True)
+    try:
+        current = CustomerModel.get(before.id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"no customer {before.id}", field="id") from None
     if _customer(current) != before:
         raise Conflict("this customer was changed meanwhile: reload and try again")
-    try:
-        with transaction() as t:
-            t.save(
-                _item(after, int(current.version) + 1),
-                condition=CustomerModel.version == current.version,
-            )
-            t.save(audit.to_item(entry))
-    except TransactWriteError:
-        raise Conflict("this customer was changed meanwhile: reload and try again") from None
+    version = int(current.version)
+    change = records.Change(audit=entry).save(to_item(after, version + 1), CustomerModel.version == version)
+    change.lookups(after.ref, before.lookup_keys(), after.lookup_keys())
+    for key, message in after.claims().items():
+        change.claim(key, after.ref, message)
+    for key in set(before.claims()) - set(after.claims()):
+        change.release(key)
+    records.commit(change)
     return after
 
 
@@ -91,10 +122,31 @@ def page(
     result = CustomerModel.by_name.query(
         "customer", range_key_condition=condition, limit=limit, last_evaluated_key=last_key
     )
-    customers = [_customer(i) for i in result]
+    customers = [_customer(i) for i in result if not i.merged_into]
     next_key = result.last_evaluated_key
     cursor_out = _encode_cursor(next_key["id"]["S"], next_key["sort_name"]["S"]) if next_key else None
     return customers, cursor_out
+
+
+def find(kind: str, value: str) -> list[Customer]:
+    """Exact search: kind is email, phone, code, tax or ext. Two requests: the key, then the records."""
+    builders = {
+        "email": lambda v: lookups.email_key("customer", v),
+        "phone": lambda v: lookups.phone_key("customer", v),
+    }
+    key = builders[kind](value) if kind in builders else lookups.code_key("customer", kind, value)
+    if key is None:
+        return []
+    return get_many([lookups.split_ref(r)[1] for r in records.refs(key, limit=PAGE_SIZE)])
+
+
+def in_category(tag: str, limit: int = PAGE_SIZE) -> list[Customer]:
+    ids = [
+        lookups.split_ref(r)[1]
+        for r in records.refs(lookups.category_key(tag), limit=500)
+        if r.startswith("customer#")
+    ]
+    return sorted(get_many(ids[:limit]), key=lambda c: sort_name(c.name))
 
 
 def _encode_cursor(customer_id: str, name_key: str) -> str:

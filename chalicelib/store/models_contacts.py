@@ -69,6 +69,7 @@ class MembershipModel(Model):
     email = UnicodeAttribute(default="")
     phone = UnicodeAttribute(default="")
     primary = BooleanAttribute(default=False)
+    by_customer = MembershipByCustomer()
 
 
 class AddressModel(Model):

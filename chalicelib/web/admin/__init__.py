@@ -1,6 +1,22 @@
 """The staff admin site (HTML). Importing the page modules registers their routes on `bp`."""
 
-from chalicelib.web.admin import api_keys, audit, auth, customers, home, jobs, outbox, staff  # noqa: F401
+from chalicelib.web.admin import (  # noqa: F401
+    addresses,
+    api_keys,
+    audit,
+    auth,
+    customers,
+    documents,
+    home,
+    interactions,
+    jobs,
+    outbox,
+    people,
+    relationships,
+    settings,
+    staff,
+    tasks,
+)
 from chalicelib.web.admin.routing import bp
 
 __all__ = ["bp"]
