@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalice import Response
 
-from chalicelib.domain.customer import LOCALES, SENSITIVE_FIELDS, TEXT_FIELDS
+from chalicelib.domain.customer import LOCALES, TEXT_FIELDS
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.roles import Permission
 from chalicelib.services.manage_customers import create_customer, update_customer
@@ -57,12 +57,9 @@ def _list(ctx: PageContext, status: int = 200, error: DomainError | None = None)
 
 
 def _data(ctx: PageContext) -> dict:
-    allowed = (
-        TEXT_FIELDS
-        if ctx.can(Permission.VIEW_SENSITIVE_FIELDS)
-        else tuple(f for f in TEXT_FIELDS if f not in SENSITIVE_FIELDS)
-    )
-    return record_data(ctx.form, allowed)
+    # Sensitive fields are not on the form of roles that may not see them; if one is sent anyway,
+    # the service refuses it with a 403 naming the field rather than dropping it silently.
+    return record_data(ctx.form, TEXT_FIELDS)
 
 
 @admin_page("/customers", permission=Permission.VIEW_CUSTOMERS)

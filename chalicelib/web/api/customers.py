@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.customer import Customer
+from chalicelib.domain.customer import TEXT_FIELDS, Customer
 from chalicelib.domain.roles import ApiScope
 from chalicelib.services.manage_customers import create_customer, update_customer
 from chalicelib.store import customers
 from chalicelib.web.api import schemas
-from chalicelib.web.api.routing import ApiContext, endpoint, string_fields
+from chalicelib.web.api.record_body import record_body
+from chalicelib.web.api.routing import ApiContext, endpoint
 
-FIELDS = ("name", "email", "phone", "country", "currency", "locale", "timezone")
+SEARCHABLE = ("email", "phone", "code", "tax", "ext")
 
 
 def as_json(customer: Customer) -> dict[str, Any]:
-    return {"id": customer.id, "created_at": customer.created_at.isoformat(), **customer.fields()}
+    return {
+        "id": customer.id,
+        "created_at": customer.created_at.isoformat(),
+        **customer.fields(),
+        "address_id": customer.address_id,
+        "custom": customer.custom,
+        "categories": sorted(customer.categories),
+    }
 
 
 @endpoint(
@@ -24,9 +32,19 @@ def as_json(customer: Customer) -> dict[str, Any]:
     summary="Customers sorted by name",
     scope=ApiScope.CUSTOMERS_READ,
     response_schema=schemas.CUSTOMER_PAGE,
-    query=(("q", "name prefix, case and accent insensitive"), ("after", "cursor from `next`")),
+    query=(
+        ("q", "name prefix, case and accent insensitive"),
+        ("after", "cursor from `next`"),
+        *((k, f"exact {k} (instead of q)") for k in SEARCHABLE),
+        ("category", "kind:code"),
+    ),
 )
 def list_customers(ctx: ApiContext) -> dict[str, Any]:
+    for kind in SEARCHABLE:
+        if ctx.query.get(kind):
+            return {"items": [as_json(c) for c in customers.find(kind, ctx.query[kind])], "next": None}
+    if ctx.query.get("category"):
+        return {"items": [as_json(c) for c in customers.in_category(ctx.query["category"])], "next": None}
     found, next_cursor = customers.page(prefix=ctx.query.get("q", ""), after=ctx.query.get("after") or None)
     return {"items": [as_json(c) for c in found], "next": next_cursor}
 
@@ -41,7 +59,7 @@ def list_customers(ctx: ApiContext) -> dict[str, Any]:
     status=201,
 )
 def post_customer(ctx: ApiContext) -> dict[str, Any]:
-    return as_json(create_customer(string_fields(ctx.body, FIELDS), actor=ctx.actor, now=ctx.now))
+    return as_json(create_customer(record_body(ctx.body, TEXT_FIELDS), actor=ctx.actor, now=ctx.now))
 
 
 @endpoint(
@@ -64,5 +82,5 @@ def get_customer(ctx: ApiContext, customer_id: str) -> dict[str, Any]:
     response_schema=schemas.CUSTOMER,
 )
 def patch_customer(ctx: ApiContext, customer_id: str) -> dict[str, Any]:
-    changed = update_customer(customer_id, string_fields(ctx.body, FIELDS), actor=ctx.actor, now=ctx.now)
+    changed = update_customer(customer_id, record_body(ctx.body, TEXT_FIELDS), actor=ctx.actor, now=ctx.now)
     return as_json(changed)

@@ -57,3 +57,56 @@ WHOAMI: dict[str, Any] = {
         "scopes": {"type": "array", "items": {"type": "string"}},
     },
 }
+
+LIST: dict[str, Any] = {
+    "type": "object",
+    "properties": {"items": {"type": "array", "items": {"type": "object"}}},
+}
+_RECORD_EXTRAS: dict[str, Any] = {
+    "address_id": {"type": ["string", "null"]},
+    "custom": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
+    "categories": {"type": "array", "items": {"type": "string", "examples": ["region:west"]}},
+}
+_CUSTOMER_FIELDS.update(
+    {
+        name: {"type": "string"}
+        for name in ("code", "tax_id", "external_id", "website", "bank_account", "notes")
+    }
+)
+_CUSTOMER_FIELDS.update(_RECORD_EXTRAS)
+PERSON_INPUT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        **{
+            name: {"type": "string"}
+            for name in ("first_name", "last_name", "email", "phone", "external_id", "notes")
+        },
+        **_RECORD_EXTRAS,
+    },
+}
+MEMBERSHIP_INPUT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "role": {"type": "string"},
+        "email": {"type": "string"},
+        "phone": {"type": "string"},
+        "primary": {"type": "boolean"},
+    },
+}
+ADDRESS_INPUT: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        name: {"type": "string"}
+        for name in (
+            "label",
+            "line1",
+            "line2",
+            "city",
+            "postcode",
+            "region",
+            "country",
+            "latitude",
+            "longitude",
+        )
+    },
+}
