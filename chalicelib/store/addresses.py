@@ -29,7 +29,7 @@ def _address(item: AddressModel) -> Address:
     )
 
 
-def _item(address: Address, version: int) -> AddressModel:
+def to_item(address: Address, version: int) -> AddressModel:
     return AddressModel(
         id=address.id,
         label=address.label,
@@ -60,7 +60,7 @@ def get_many(address_ids: list[str]) -> dict[str, Address]:
 
 
 def create(address: Address, entry: AuditEntry) -> Address:
-    change = records.Change(audit=entry).save(_item(address, 1), AddressModel.id.does_not_exist())
+    change = records.Change(audit=entry).save(to_item(address, 1), AddressModel.id.does_not_exist())
     records.commit(change.lookups(address.ref, (), address.lookup_keys()))
     return address
 
@@ -68,7 +68,7 @@ def create(address: Address, entry: AuditEntry) -> Address:
 def update(before: Address, after: Address, entry: AuditEntry) -> Address:
     current = AddressModel.get(before.id, consistent_read=True)
     version = int(current.version)
-    change = records.Change(audit=entry).save(_item(after, version + 1), AddressModel.version == version)
+    change = records.Change(audit=entry).save(to_item(after, version + 1), AddressModel.version == version)
     records.commit(change.lookups(after.ref, before.lookup_keys(), after.lookup_keys()))
     return after
 
