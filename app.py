@@ -4,8 +4,10 @@ from chalicelib.jobs import bp as jobs
 from chalicelib.web.admin import bp as admin
 from chalicelib.web.api import bp as api
 from chalicelib.web.common import bp as common
+from chalicelib.web.uploads import BINARY_TYPES
 
 app = Chalice(app_name="service-crm")
+app.api.binary_types.extend(BINARY_TYPES)  # uploads and file downloads pass API Gateway unmangled
 app.register_blueprint(common)
 app.register_blueprint(admin, url_prefix="/admin")
 app.register_blueprint(api, url_prefix="/api/v1")

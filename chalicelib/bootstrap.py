@@ -8,6 +8,7 @@ from functools import lru_cache
 from chalicelib.adapters.blobs import BlobStore, LocalBlobStore, S3BlobStore
 from chalicelib.adapters.mail import MailTransport, OutboxTransport, SesTransport
 from chalicelib.adapters.pdf import PdfRenderer
+from chalicelib.adapters.queue import InlineQueue, Queue, SqsQueue, ThreadQueue
 from chalicelib.config import Settings, load_settings
 from chalicelib.store import registry
 
@@ -41,11 +42,24 @@ def blobs() -> BlobStore:
 
 
 @lru_cache(maxsize=1)
+def queue() -> Queue:
+    """Background work: SQS on AWS; on one machine inline (tests) or on a thread (dev server)."""
+    from chalicelib.jobs import workers  # the workers call services that use this module
+
+    s = settings()
+    if s.queue_backend == "sqs":
+        return SqsQueue(queue_url=s.queue_url, region=s.region)
+    if s.queue_backend == "thread":
+        return ThreadQueue(workers.handle)
+    return InlineQueue(workers.handle)
+
+
+@lru_cache(maxsize=1)
 def pdf_renderer() -> PdfRenderer:
     return PdfRenderer()
 
 
 def reset() -> None:
     """Forget everything built so far (tests change the environment between cases)."""
-    for getter in (settings, mail_transport, blobs, pdf_renderer):
+    for getter in (settings, mail_transport, blobs, queue, pdf_renderer):
         getter.cache_clear()

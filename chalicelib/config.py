@@ -27,7 +27,7 @@ class Settings:
     blobs_backend: str  # "local" | "s3"
     blobs_dir: Path
     blobs_bucket: str
-    queue_backend: str  # "inline" | "sqs"
+    queue_backend: str  # "inline" | "thread" | "sqs"
     queue_url: str
     stripe_api_key: str
     stripe_api_base: str | None
@@ -42,7 +42,7 @@ class Settings:
 _BACKENDS = {
     "CRM_MAIL_BACKEND": ("outbox", "ses"),
     "CRM_BLOBS_BACKEND": ("local", "s3"),
-    "CRM_QUEUE_BACKEND": ("inline", "sqs"),
+    "CRM_QUEUE_BACKEND": ("inline", "thread", "sqs"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -39,6 +40,19 @@ class InlineQueue:
             return
         # Through JSON, as on SQS, so what works here (types, serialisability) works on AWS too.
         self._handler([json.loads(body) for body in _encode(messages)])
+
+
+class ThreadQueue:
+    """For the local dev server: the handler runs on a daemon thread, so the request returns at once."""
+
+    def __init__(self, handler: Handler) -> None:
+        self._handler = handler
+
+    def send_batch(self, messages: list[dict[str, Any]]) -> None:
+        if not messages:
+            return
+        decoded = [json.loads(body) for body in _encode(messages)]
+        threading.Thread(target=self._handler, args=(decoded,), daemon=True, name="queue-worker").start()
 
 
 class SqsQueue:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from chalice import Blueprint, Rate
 
 from chalicelib.bootstrap import utcnow
-from chalicelib.jobs import catalog
+from chalicelib.jobs import catalog, workers
 
 bp = Blueprint(__name__)
 
@@ -15,3 +16,8 @@ bp = Blueprint(__name__)
 @bp.schedule(Rate(60, unit=Rate.MINUTES), name="retry_failed_mail")
 def retry_failed_mail(event: Any) -> None:
     catalog.run("retry_failed_mail", at=utcnow(), trigger="schedule")
+
+
+@bp.on_sqs_message(queue="service-crm-work", batch_size=1)
+def work(event: Any) -> None:
+    workers.handle([json.loads(record.body) for record in event])

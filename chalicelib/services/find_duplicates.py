@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from chalicelib.domain import lookups
@@ -40,7 +40,12 @@ def _signals(entity: str, record: Any) -> dict[str, str]:
 
 def candidates_for(entity: str, record_id: str) -> list[Candidate]:
     """Records that look like this one, with the reasons; a handful of index reads."""
-    load = {"customer": customers.get, "person": people.get, "address": addresses.get}.get(entity)
+    loaders: dict[str, Callable[[str], Any]] = {
+        "customer": customers.get,
+        "person": people.get,
+        "address": addresses.get,
+    }
+    load = loaders.get(entity)
     if load is None:
         raise ValidationError("entity must be customer, person or address", field="entity")
     record = load(record_id)

@@ -95,6 +95,15 @@ class OpenTasksByDue(GlobalSecondaryIndex["TaskModel"]):
     due_date = UnicodeAttribute(range_key=True)
 
 
+class TasksBySubject(GlobalSecondaryIndex["TaskModel"]):
+    class Meta:
+        index_name = "by_subject"
+        projection = AllProjection()
+
+    subject = UnicodeAttribute(hash_key=True)  # the timeline shows a subject's tasks, open or done
+    due_date = UnicodeAttribute(range_key=True)
+
+
 class TaskModel(Model):
     """A follow-up of an interaction: who, by when; done closes it (C7)."""
 
@@ -114,3 +123,4 @@ class TaskModel(Model):
     done_at = UTCDateTimeAttribute(null=True)
     open_by_assignee = OpenTasksByAssignee()
     open_by_due = OpenTasksByDue()
+    by_subject = TasksBySubject()

@@ -30,15 +30,20 @@ class ImportModel(Model):
     blob_key = UnicodeAttribute()
     encoding = UnicodeAttribute(default="")
     delimiter = UnicodeAttribute(default="")
+    header = JSONAttribute(null=True)
     mapping = JSONAttribute(null=True)
-    status = UnicodeAttribute(default="uploaded")  # uploaded | previewed | running | done | failed
+    status = UnicodeAttribute(default="uploaded")  # uploaded | queued | running | done | failed
     total_rows = NumberAttribute(default=0)
     processed_rows = NumberAttribute(default=0)
     written_rows = NumberAttribute(default=0)
+    created_rows = NumberAttribute(default=0)
+    updated_rows = NumberAttribute(default=0)
     failed_rows = NumberAttribute(default=0)
     errors_blob_key = UnicodeAttribute(null=True)
+    error_sample = JSONAttribute(null=True)  # the first row errors: [[row, column, reason], ...]
     error = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
+    created_by_label = UnicodeAttribute(default="")
     created_at = UTCDateTimeAttribute()
     finished_at = UTCDateTimeAttribute(null=True)
     recent = ImportsRecent()

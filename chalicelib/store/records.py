@@ -101,8 +101,11 @@ class _Transaction:
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise
+            # PynamoDB sends all deletes before all puts, whatever order they were added in:
+            # the reasons follow the order sent.
+            sent = [a for a in self.actions if a[0] == "delete"] + [a for a in self.actions if a[0] == "save"]
             for reason, (_kind, _item, _condition, message) in zip(
-                error.cancellation_reasons, self.actions, strict=False
+                error.cancellation_reasons, sent, strict=False
             ):
                 if reason is not None and reason.code == "ConditionalCheckFailed" and message:
                     raise Conflict(message) from None

@@ -11,6 +11,7 @@ import pytest
 from chalice.test import Client
 
 from tests.browser_client import PASSWORD, Browser
+from tests.e2e.browser_support import chromium, page, playwright, server  # noqa: F401  (browser fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 

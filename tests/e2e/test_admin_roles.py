@@ -7,6 +7,8 @@ import pytest
 from chalicelib.domain.roles import Permission, Role
 from tests.browser_client import Browser
 
+# Pages that only make sense with query parameters: without them an allowed role gets a 400 naming the field.
+NEEDS_QUERY = {"/admin/duplicates/merge"}
 PUBLIC_ADMIN_ROUTES = {
     ("/admin/login", "GET"),
     ("/admin/login", "POST"),
@@ -47,7 +49,8 @@ def test_each_role_gets_exactly_the_pages_its_permissions_allow(
         if method != "GET" or "{" in path or getattr(view, "public", False):
             continue
         response = browser.get(path)
-        expected = 200 if view.permission.allows(Role(role)) else 403
+        allowed = 400 if path in NEEDS_QUERY else 200
+        expected = allowed if view.permission.allows(Role(role)) else 403
         assert response.status_code == expected, f"{role} GET {path}"
 
 

@@ -206,3 +206,13 @@ def test_people_are_found_by_name_prefix_email_and_phone() -> None:
     with pytest.raises(ValidationError) as error:
         manage_people.create_person({"first_name": "No last name"}, actor=SYSTEM, now=NOW)
     assert error.value.field == "last_name"
+
+
+def test_taking_a_code_already_taken_names_it_even_when_the_old_code_is_released() -> None:
+    # The change both releases the old claim (a delete) and takes a new one (a put): the message must
+    # still be the claim's, whatever order DynamoDB reports the failed actions in.
+    _customer()
+    other = _customer(name="Other", email="", phone="", code="C-200", tax_id="", external_id="")
+    with pytest.raises(Conflict, match="customer code C-100 is taken"):
+        manage_customers.update_customer(other.id, {"code": "C-100"}, actor=SYSTEM, now=NOW)
+    assert customers.get(other.id).code == "C-200"

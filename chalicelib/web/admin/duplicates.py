@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from chalice import Response
 
 from chalicelib.domain import lookups
@@ -14,7 +17,11 @@ from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
 from chalicelib.web.responses import redirect
 
 _PAGES = {"customer": "customers", "person": "people", "address": "addresses"}
-_LOAD = {"customer": customers.get, "person": people.get, "address": addresses.get}
+_LOAD: dict[str, Callable[[str], Any]] = {
+    "customer": customers.get,
+    "person": people.get,
+    "address": addresses.get,
+}
 
 
 def _entity(value: str) -> str:
