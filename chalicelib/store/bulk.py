@@ -7,13 +7,13 @@ interrupted run leaves nothing a re-run cannot repair (see services/importers/cu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from pynamodb.models import Model
 
 BATCH = 25  # BatchWriteItem's maximum
-WORKERS = 16  # requests in flight; DynamoDB Local and DynamoDB both take them in parallel
+WORKERS = 8  # requests in flight; DynamoDB Local and DynamoDB both take them in parallel
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,12 +25,23 @@ class BulkWriter:
     def __init__(self, workers: int = WORKERS) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bulk-write")
         self.requests = 0
+        self._pending: list[Future[None]] = []
 
     def __enter__(self) -> BulkWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=True)
+    def __exit__(self, kind: object, *exc: object) -> None:
+        try:
+            if kind is None:
+                self.flush()
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def flush(self) -> None:
+        """Waits for every write started with write_async; raises the first failure."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
 
     def map(self, function: Callable[[T], R], values: Iterable[T]) -> list[R]:
         """Reads side by side (e.g. one Query per row) on the same threads and connections."""
@@ -38,6 +49,11 @@ class BulkWriter:
 
     def write(self, saves: Sequence[Model] = (), deletes: Sequence[Model] = ()) -> None:
         """Writes everything or raises; items of several tables may be mixed."""
+        self.write_async(saves, deletes)
+        self.flush()
+
+    def write_async(self, saves: Sequence[Model] = (), deletes: Sequence[Model] = ()) -> None:
+        """Starts the writes and returns: the caller goes on preparing the next chunk meanwhile."""
         slices: list[tuple[type[Model], list[Model], list[Model]]] = []
         for model in {type(i) for i in (*saves, *deletes)}:
             own_saves = [i for i in saves if type(i) is model]
@@ -47,11 +63,7 @@ class BulkWriter:
                 part = items[start : start + BATCH]
                 slices.append((model, [i for s, i in part if s], [i for s, i in part if not s]))
         self.requests += len(slices)
-        if len(slices) == 1:
-            _write(*slices[0])
-            return
-        for future in [self._pool.submit(_write, *s) for s in slices]:
-            future.result()
+        self._pending += [self._pool.submit(_write, *s) for s in slices]
 
 
 def _write(model: type[Model], saves: list[Model], deletes: list[Model]) -> None:

@@ -178,3 +178,21 @@ def test_people_and_addresses_over_the_api(app_client, store) -> None:
     status, error = call("PUT", f"/api/v1/people/{anna['id']}/organisations/nope", {})
     assert status == 404
     assert re.fullmatch(r"[0-9a-f]{16}", people.get(anna["id"]).id)
+
+
+def test_the_merge_preview_hides_sensitive_fields_from_sales(browser: Browser, make_staff) -> None:
+    from chalicelib.services.manage_customers import create_customer
+
+    now = datetime.now(UTC)
+    first = create_customer({**ACME, "tax_id": "SK2020123456"}, actor=SYSTEM, now=now)
+    second = create_customer(
+        {**ACME, "code": "C-101", "bank_account": "SK31 1200 0000 1987"}, actor=SYSTEM, now=now
+    )
+    make_staff("sales")
+    browser.sign_in("sales@example.com")
+    page = browser.get(
+        f"/admin/duplicates/merge?entity=customer&original_id={first.id}&duplicate_id={second.id}"
+    )
+    assert page.status_code == 200
+    text = page.body.decode()
+    assert "SK2020123456" not in text and "SK31 1200" not in text and "C-101" in text

@@ -8,6 +8,7 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.domain import lookups
+from chalicelib.domain.customer import SENSITIVE_FIELDS
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.roles import Permission
 from chalicelib.services import find_duplicates
@@ -64,7 +65,12 @@ def merge_preview(ctx: PageContext) -> Response:
     entity = _entity(ctx.query.get("entity", ""))
     original = _LOAD[entity](ctx.query.get("original_id", ""))
     duplicate = _LOAD[entity](ctx.query.get("duplicate_id", ""))
-    rows = [(name, value, duplicate.fields().get(name, "")) for name, value in original.fields().items()]
+    hidden = set() if ctx.can(Permission.VIEW_SENSITIVE_FIELDS) else SENSITIVE_FIELDS
+    rows = [
+        (name, value, duplicate.fields().get(name, ""))
+        for name, value in original.fields().items()
+        if name not in hidden  # the preview must not show what the role may not see (C12)
+    ]
     return ctx.render(
         "admin/merge.html", entity=entity, original=original, duplicate=duplicate, rows=rows, pages=_PAGES
     )
