@@ -43,20 +43,23 @@ def sign_in(email: str, password: str, address: str, now: datetime) -> tuple[Sta
         for key, policy in keys:
             throttle.increment(key, policy.window_end(now))
         raise Unauthorized(WRONG_CREDENTIALS)
-    session_id = secrets.token_urlsafe(32)
+    # The user id travels in the (signed) session id so a page reads session and user in one request.
+    session_id = f"{user.id}.{secrets.token_urlsafe(32)}"
     sessions.create(session_id, user.id, now, now + SESSION_LIFETIME)
     return user, session_id
 
 
 def current_user(session_id: str, now: datetime) -> StaffUser:
-    found = sessions.get(session_id)
-    if found is None:
+    user_id, dot, _random = session_id.partition(".")
+    if not dot or not user_id:
         raise SessionExpired("please sign in")
-    user_id, _created, expires_at = found
+    found, user = sessions.get_with_user(session_id, user_id)
+    if found is None or user is None or found[0] != user_id:
+        raise SessionExpired("please sign in")
+    _user_id, _created, expires_at = found
     if expires_at <= now:
         sessions.delete(session_id)
         raise SessionExpired("your session has expired: please sign in again")
-    user = staff.get(user_id)
     if not user.active:
         raise SessionExpired("this account has been deactivated")
     return user

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactGet
 
-from chalicelib.store.models import SessionModel
+from chalicelib.domain.staff import StaffUser
+from chalicelib.store import staff
+from chalicelib.store.base import connection
+from chalicelib.store.models import SessionModel, StaffModel
 
 
 def create(session_id: str, user_id: str, now: datetime, expires_at: datetime) -> None:
@@ -26,3 +30,22 @@ def get(session_id: str) -> tuple[str, datetime, datetime] | None:
 
 def delete(session_id: str) -> None:
     SessionModel(id=session_id).delete()
+
+
+def get_with_user(
+    session_id: str, user_id: str
+) -> tuple[tuple[str, datetime, datetime] | None, StaffUser | None]:
+    """The session and its staff member in one TransactGetItems: every admin page needs both."""
+    with TransactGet(connection=connection()) as transaction:
+        session_future = transaction.get(SessionModel, session_id)
+        user_future = transaction.get(StaffModel, user_id)
+    try:
+        session = session_future.get()
+        found = (session.user_id, session.created_at, session.expires_at)
+    except SessionModel.DoesNotExist:
+        found = None
+    try:
+        user = staff.to_user(user_future.get())
+    except StaffModel.DoesNotExist:
+        user = None
+    return found, user

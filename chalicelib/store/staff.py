@@ -13,7 +13,7 @@ from chalicelib.store.base import transaction
 from chalicelib.store.models import EmailClaimModel, StaffModel
 
 
-def _user(item: StaffModel) -> StaffUser:
+def to_user(item: StaffModel) -> StaffUser:
     return StaffUser(
         id=item.id,
         email=item.email,
@@ -41,20 +41,20 @@ def _item(user: StaffUser) -> StaffModel:
 
 def get(user_id: str) -> StaffUser:
     try:
-        return _user(StaffModel.get(user_id))
+        return to_user(StaffModel.get(user_id))
     except DoesNotExist:
         raise NotFound(f"no staff member {user_id}") from None
 
 
 def find_by_email(email: str) -> StaffUser | None:
     for item in StaffModel.by_email.query(email, limit=1):
-        return _user(item)
+        return to_user(item)
     return None
 
 
 def list_all() -> list[StaffUser]:
     # Staff are a few dozen at most: one paginated scan is the simplest complete listing.
-    return sorted((_user(i) for i in StaffModel.scan()), key=lambda u: u.email)
+    return sorted((to_user(i) for i in StaffModel.scan()), key=lambda u: u.email)
 
 
 def count() -> int:

@@ -74,3 +74,14 @@ def test_an_invited_user_without_a_password_cannot_sign_in() -> None:
     )
     with pytest.raises(Unauthorized):
         sign_in("new@example.com", "", "10.0.0.1", NOW)
+
+
+def test_a_session_id_naming_another_user_is_refused(ann) -> None:
+    boss = manage_staff.create_staff(
+        email="boss@example.com", name="Boss", role="admin", password=PASSWORD, actor=SYSTEM, now=NOW
+    )
+    _, session_id = sign_in("ann@example.com", PASSWORD, "10.0.0.1", NOW)
+    _ann_id, _, random_part = session_id.partition(".")
+    for forged in (f"{boss.id}.{random_part}", random_part, f".{random_part}"):
+        with pytest.raises(SessionExpired):
+            current_user(forged, NOW)
