@@ -168,3 +168,34 @@ def test_openapi_document_lists_every_api_route_and_method(app_client) -> None:
 def test_whoami_reports_the_key_and_its_scopes(app_client, token) -> None:
     response, payload = call(app_client, "GET", "/api/v1/whoami", token)
     assert payload["name"] == "test" and payload["scopes"] == ["customers:read", "customers:write"]
+
+
+def test_customers_are_found_by_exact_keys_and_category_over_the_api(app_client, token) -> None:
+    from chalicelib.services.manage_fields import define_category
+
+    define_category("industry", "hospital", "Hospitals", actor=SYSTEM, now=datetime.now(UTC))
+    body = {
+        **CUSTOMER,
+        "email": "ap@pacific.example",
+        "phone": "+1 415 555 0105",
+        "code": "PL-1",
+        "tax_id": "US-99",
+        "categories": ["industry:hospital"],
+    }
+    response, created = call(app_client, "POST", "/api/v1/customers", token, body)
+    assert response.status_code == 201 and created["categories"] == ["industry:hospital"]
+    for query in (
+        "email=AP%40pacific.example",
+        "phone=0014155550105",
+        "code=pl1",
+        "tax=us99",
+        "category=industry%3Ahospital",
+    ):
+        _, found = call(app_client, "GET", f"/api/v1/customers?{query}", token)
+        assert [c["id"] for c in found["items"]] == [created["id"]], query
+    response, payload = call(
+        app_client, "POST", "/api/v1/customers", token, {**body, "code": "PL-2", "categories": "hospital"}
+    )
+    assert_error(payload, 400, "validation_error", "categories")
+    response, payload = call(app_client, "POST", "/api/v1/customers", token, {**body, "email": ""})
+    assert response.status_code == 409 and "PL-1" in payload["error"]["message"]
