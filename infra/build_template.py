@@ -134,7 +134,7 @@ def environment() -> Json:
         "CRM_BLOBS_BACKEND": "s3",
         "CRM_BLOBS_BUCKET": ref("BlobsBucket"),
         "CRM_QUEUE_BACKEND": "sqs",
-        "CRM_QUEUE_URL": ref("BillingQueue"),
+        "CRM_QUEUE_URL": ref("WorkQueue"),
         "CRM_STRIPE_API_KEY": sub(STRIPE_KEY + "api_key}}"),
         "CRM_STRIPE_WEBHOOK_SECRET": sub(STRIPE_KEY + "webhook_secret}}"),
     }
@@ -197,19 +197,25 @@ def blobs() -> Json:
     }
 
 
+WORK_QUEUE_NAME = "service-crm-work"
+
+
 def queues() -> Json:
     return {
-        "BillingQueue": {
+        "WorkQueue": {
             "Type": "AWS::SQS::Queue",
             "Properties": {
+                # The name chalicelib/jobs's @on_sqs_message subscribes to (Chalice wants a literal
+                # name): one stack of this app per account and region.
+                "QueueName": WORK_QUEUE_NAME,
                 # AWS's advice for a Lambda consumer: at least six times the function timeout.
                 "VisibilityTimeout": 6 * lambda_timeout(),
                 "MessageRetentionPeriod": 4 * 24 * 3600,
                 "SqsManagedSseEnabled": True,
-                "RedrivePolicy": {"deadLetterTargetArn": arn("BillingDeadLetterQueue"), "maxReceiveCount": 5},
+                "RedrivePolicy": {"deadLetterTargetArn": arn("WorkDeadLetterQueue"), "maxReceiveCount": 5},
             },
         },
-        "BillingDeadLetterQueue": {
+        "WorkDeadLetterQueue": {
             "Type": "AWS::SQS::Queue",
             "Properties": {"MessageRetentionPeriod": 14 * 24 * 3600, "SqsManagedSseEnabled": True},
         },
@@ -331,7 +337,7 @@ def alarms(jobs: list[str]) -> Json:
                 "Namespace": "AWS/SQS",
                 "MetricName": "ApproximateNumberOfMessagesVisible",
                 "Dimensions": [
-                    {"Name": "QueueName", "Value": {"Fn::GetAtt": ["BillingDeadLetterQueue", "QueueName"]}}
+                    {"Name": "QueueName", "Value": {"Fn::GetAtt": ["WorkDeadLetterQueue", "QueueName"]}}
                 ],
                 "Statistic": "Maximum",
                 "Period": 300,
@@ -404,7 +410,9 @@ def policies(tables: Json) -> Json:
         "QueueAccessPolicy": policy(
             "crm-queue",
             [
-                allow(["sqs:SendMessage", "sqs:GetQueueAttributes"], [arn("BillingQueue")]),
+                # Send (billing fan-out, imports) and consume (the @on_sqs_message worker).
+                allow(["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+                       "sqs:ChangeMessageVisibility"], [arn("WorkQueue")]),
             ],
         ),
         "MailSendPolicy": policy(
@@ -430,8 +438,8 @@ def policies(tables: Json) -> Json:
 
 OUTPUTS: Json = {
     "BlobsBucketName": {"Value": ref("BlobsBucket")},
-    "BillingQueueUrl": {"Value": ref("BillingQueue")},
-    "BillingDeadLetterQueueUrl": {"Value": ref("BillingDeadLetterQueue")},
+    "WorkQueueUrl": {"Value": ref("WorkQueue")},
+    "WorkDeadLetterQueueUrl": {"Value": ref("WorkDeadLetterQueue")},
     "AppSecretKeyArn": {"Value": ref("AppSecretKey")},
     "StripeKeysSecretArn": {"Value": ref("StripeKeys")},
     "AlarmTopicArn": {"Value": ref("AlarmTopic")},

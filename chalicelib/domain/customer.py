@@ -75,15 +75,22 @@ class Customer:
             "categories": sorted(self.categories),
         }
 
+    def index_keys(self) -> dict[str, str | None]:
+        """Normalised email, phone and tax id for the customer table's own search indexes."""
+        phone = lookups.norm_phone(self.phone)
+        return {
+            "email_key": lookups.norm_email(self.email) or None,
+            "phone_key": phone if len(phone) >= 5 else None,
+            "tax_key": lookups.norm_code(self.tax_id) or None,
+        }
+
     def lookup_keys(self) -> set[str]:
-        keys = lookups.present(
-            lookups.email_key("customer", self.email),
-            lookups.phone_key("customer", self.phone),
-            lookups.code_key("customer", "code", self.code),
-            lookups.code_key("customer", "tax", self.tax_id),
-            lookups.code_key("customer", "ext", self.external_id),
-        )
-        keys |= {lookups.category_key(c) for c in self.categories}
+        """Keys in the shared lookups table: categories and the address it uses.
+
+        (Code and external id are found through their uniqueness claims; email, phone and tax id
+        through the table's own indexes.)
+        """
+        keys = {lookups.category_key(c) for c in self.categories}
         if self.address_id:
             keys.add(lookups.uses_key(lookups.ref("address", self.address_id)))
         return keys
@@ -92,12 +99,20 @@ class Customer:
         """Keys no other customer may hold, with the message shown when one does."""
         found = {}
         if self.code:
-            found[f"customer/code/{lookups.norm_code(self.code)}"] = f"customer code {self.code} is taken"
+            found[code_claim(self.code)] = f"customer code {self.code} is taken"
         if self.external_id:
-            found[f"customer/ext/{lookups.norm_code(self.external_id)}"] = (
+            found[external_claim(self.external_id)] = (
                 f"external id {self.external_id} is already used by another customer"
             )
         return found
+
+
+def code_claim(code: str) -> str:
+    return f"customer/code/{lookups.norm_code(code)}"
+
+
+def external_claim(external_id: str) -> str:
+    return f"customer/ext/{lookups.norm_code(external_id)}"
 
 
 def sort_name(name: str) -> str:

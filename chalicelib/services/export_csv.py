@@ -15,7 +15,7 @@ from chalicelib.domain.csv_mapping import FIELDS, fields_of
 from chalicelib.domain.customer import SENSITIVE_FIELDS
 from chalicelib.store import customers, products
 from chalicelib.store.models_catalogue import ItemModel, ProductModel
-from chalicelib.store.models_contacts import PersonModel
+from chalicelib.store.models_contacts import MembershipModel, PersonModel
 
 PAGE = 200
 
@@ -50,10 +50,37 @@ def _customers(may_view_sensitive: bool) -> Iterator[dict[str, str]]:
 
 
 def _people() -> Iterator[dict[str, str]]:
-    # Links to organisations (customer_code, role) are many per person: not part of this flat file.
-    for item in PersonModel.by_name.query("person"):
+    """Each person with one organisation (the primary one, else the first with a code) as customer_code and role,
+    so the file imports again; the memberships table is read once, in pages, not once per person."""
+    links = _main_memberships()
+    page: list[PersonModel] = []
+    for item in PersonModel.by_name.query("person", page_size=PAGE):
         if not item.merged_into:
-            yield {name: getattr(item, name, "") or "" for name in FIELDS["people"] if hasattr(item, name)}
+            page.append(item)
+        if len(page) == PAGE:
+            yield from _person_rows(page, links)
+            page = []
+    yield from _person_rows(page, links)
+
+
+def _main_memberships() -> dict[str, list[MembershipModel]]:
+    """person id -> memberships, the primary one first."""
+    found: dict[str, list[MembershipModel]] = {}
+    for link in MembershipModel.scan(page_size=PAGE):
+        found.setdefault(link.person_id, []).append(link)
+    return {person: sorted(links, key=lambda m: not m.primary) for person, links in found.items()}
+
+
+def _person_rows(page: list[PersonModel], links: dict[str, list[MembershipModel]]) -> Iterator[dict[str, str]]:
+    wanted = list(dict.fromkeys(m.customer_id for p in page for m in links.get(p.id, ())))
+    codes = {c.id: c.code for c in customers.get_many(wanted) if c.code} if wanted else {}
+    for item in page:
+        row = {name: getattr(item, name, "") or "" for name in FIELDS["people"] if hasattr(item, name)}
+        # Only a link to an organisation with a code can be imported again.
+        link = next((m for m in links.get(item.id, ()) if m.customer_id in codes), None)
+        if link is not None:
+            row.update(customer_code=codes[link.customer_id], role=link.role or "")
+        yield row
 
 
 def _products() -> Iterator[dict[str, str]]:

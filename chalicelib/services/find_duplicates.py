@@ -90,7 +90,7 @@ def _everything(entity: str) -> Iterable[Any]:
     """Every live record, through the name index (customers, people) or a capped scan (addresses)."""
     if entity == "customer":
         items: Iterable[Any] = CustomerModel.by_name.query("customer", limit=REPORT_LIMIT)
-        convert: Any = customers._customer
+        convert: Any = customers.from_item
     elif entity == "person":
         items, convert = PersonModel.by_name.query("person", limit=REPORT_LIMIT), people._person
     elif entity == "address":

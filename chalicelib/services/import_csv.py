@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from chalicelib.adapters.blobs import BlobStore
 from chalicelib.adapters.queue import Queue
@@ -199,7 +198,3 @@ def error_file(import_id: str, *, blobs: BlobStore) -> tuple[str, bytes]:
     stem = job.filename.rsplit(".", 1)[0]
     return f"{stem}-errors.csv", blobs.get(job.errors_blob_key)
 
-
-def describe(job: ImportJob) -> dict[str, Any]:
-    return {"id": job.id, "entity": job.entity, "status": job.status, "total": job.total_rows,
-            "processed": job.processed_rows, "written": job.written_rows, "failed": job.failed_rows}

@@ -49,10 +49,11 @@ class BulkWriter:
 
     def write(self, saves: Sequence[Model] = (), deletes: Sequence[Model] = ()) -> None:
         """Writes everything or raises; items of several tables may be mixed."""
-        self.write_async(saves, deletes)
-        self.flush()
+        for future in self.write_async(saves, deletes):
+            self._pending.remove(future)
+            future.result()
 
-    def write_async(self, saves: Sequence[Model] = (), deletes: Sequence[Model] = ()) -> None:
+    def write_async(self, saves: Sequence[Model] = (), deletes: Sequence[Model] = ()) -> list[Future[None]]:
         """Starts the writes and returns: the caller goes on preparing the next chunk meanwhile."""
         slices: list[tuple[type[Model], list[Model], list[Model]]] = []
         for model in {type(i) for i in (*saves, *deletes)}:
@@ -63,7 +64,9 @@ class BulkWriter:
                 part = items[start : start + BATCH]
                 slices.append((model, [i for s, i in part if s], [i for s, i in part if not s]))
         self.requests += len(slices)
-        self._pending += [self._pool.submit(_write, *s) for s in slices]
+        futures = [self._pool.submit(_write, *s) for s in slices]
+        self._pending += futures
+        return futures
 
 
 def _write(model: type[Model], saves: list[Model], deletes: list[Model]) -> None:

@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain import lookups
 from chalicelib.domain.audit import AuditEntry
-from chalicelib.domain.customer import Customer, sort_name
+from chalicelib.domain.customer import Customer, code_claim, external_claim, sort_name
 from chalicelib.domain.errors import Conflict, NotFound, ValidationError
 from chalicelib.store import records
 from chalicelib.store.models import CustomerModel
@@ -19,7 +19,7 @@ from chalicelib.store.models import CustomerModel
 PAGE_SIZE = 50
 
 
-def _customer(item: CustomerModel) -> Customer:
+def from_item(item: CustomerModel) -> Customer:
     return Customer(
         id=item.id,
         name=item.name,
@@ -44,6 +44,8 @@ def _customer(item: CustomerModel) -> Customer:
 
 
 def to_item(customer: Customer, version: int) -> CustomerModel:
+    # A merged-away duplicate is only a redirect: it must not turn up in searches.
+    keys = customer.index_keys() if not customer.merged_into else dict.fromkeys(customer.index_keys())
     return CustomerModel(
         id=customer.id,
         name=customer.name,
@@ -66,19 +68,22 @@ def to_item(customer: Customer, version: int) -> CustomerModel:
         merged_into=customer.merged_into,
         created_at=customer.created_at,
         version=version,
+        email_key=keys["email_key"],
+        phone_key=keys["phone_key"],
+        tax_key=keys["tax_key"],
     )
 
 
 def get(customer_id: str) -> Customer:
     try:
-        return _customer(CustomerModel.get(customer_id))
+        return from_item(CustomerModel.get(customer_id))
     except DoesNotExist:
         raise NotFound(f"no customer {customer_id}", field="id") from None
 
 
 def get_many(customer_ids: list[str]) -> list[Customer]:
     """One BatchGetItem per 100 ids, in the order asked; missing ids are left out."""
-    found = {i.id: _customer(i) for i in CustomerModel.batch_get(list(dict.fromkeys(customer_ids)))}
+    found = {i.id: from_item(i) for i in CustomerModel.batch_get(list(dict.fromkeys(customer_ids)))}
     return [found[i] for i in customer_ids if i in found]
 
 
@@ -97,7 +102,7 @@ def update(before: Customer, after: Customer, entry: AuditEntry) -> Customer:
         current = CustomerModel.get(before.id, consistent_read=True)
     except DoesNotExist:
         raise NotFound(f"no customer {before.id}", field="id") from None
-    if _customer(current) != before:
+    if from_item(current) != before:
         raise Conflict("this customer was changed meanwhile: reload and try again")
     version = int(current.version)
     change = records.Change(audit=entry).save(to_item(after, version + 1), CustomerModel.version == version)
@@ -122,22 +127,33 @@ def page(
     result = CustomerModel.by_name.query(
         "customer", range_key_condition=condition, limit=limit, last_evaluated_key=last_key
     )
-    customers = [_customer(i) for i in result if not i.merged_into]
+    customers = [from_item(i) for i in result if not i.merged_into]
     next_key = result.last_evaluated_key
     cursor_out = _encode_cursor(next_key["id"]["S"], next_key["sort_name"]["S"]) if next_key else None
     return customers, cursor_out
 
 
 def find(kind: str, value: str) -> list[Customer]:
-    """Exact search: kind is email, phone, code, tax or ext. Two requests: the key, then the records."""
-    builders = {
-        "email": lambda v: lookups.email_key("customer", v),
-        "phone": lambda v: lookups.phone_key("customer", v),
-    }
-    key = builders[kind](value) if kind in builders else lookups.code_key("customer", kind, value)
-    if key is None:
+    """Exact search: kind is email, phone, tax (the table's indexes), code or ext (uniqueness claims)."""
+    if not value.strip():
         return []
-    return get_many([lookups.split_ref(r)[1] for r in records.refs(key, limit=PAGE_SIZE)])
+    if kind in ("code", "ext"):
+        owner = records.owner_of(code_claim(value) if kind == "code" else external_claim(value))
+        return [c for c in get_many([lookups.split_ref(owner)[1]]) if not c.merged_into] if owner else []
+    keys = {
+        "email": lookups.norm_email(value),
+        "phone": lookups.norm_phone(value),
+        "tax": lookups.norm_code(value),
+    }
+    indexes = {
+        "email": CustomerModel.by_email,
+        "phone": CustomerModel.by_phone,
+        "tax": CustomerModel.by_tax_id,
+    }
+    if kind not in indexes or not keys[kind] or (kind == "phone" and len(keys[kind]) < 5):
+        return []
+    found = get_many([i.id for i in indexes[kind].query(keys[kind], limit=PAGE_SIZE)])
+    return [c for c in found if not c.merged_into]
 
 
 def in_category(tag: str, limit: int = PAGE_SIZE) -> list[Customer]:

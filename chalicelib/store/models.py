@@ -202,6 +202,30 @@ class CustomersByName(GlobalSecondaryIndex["CustomerModel"]):
     sort_name = UnicodeAttribute(range_key=True)
 
 
+class CustomersByEmail(GlobalSecondaryIndex["CustomerModel"]):
+    class Meta:
+        index_name = "by_email"
+        projection = KeysOnlyProjection()
+
+    email_key = UnicodeAttribute(hash_key=True)
+
+
+class CustomersByPhone(GlobalSecondaryIndex["CustomerModel"]):
+    class Meta:
+        index_name = "by_phone"
+        projection = KeysOnlyProjection()
+
+    phone_key = UnicodeAttribute(hash_key=True)
+
+
+class CustomersByTaxId(GlobalSecondaryIndex["CustomerModel"]):
+    class Meta:
+        index_name = "by_tax_id"
+        projection = KeysOnlyProjection()
+
+    tax_key = UnicodeAttribute(hash_key=True)
+
+
 class CustomerModel(Model):
     """An organisation we deal with: a customer (C1), also a vendor or principal by category."""
 
@@ -228,9 +252,17 @@ class CustomerModel(Model):
     custom = JSONAttribute(null=True)
     categories = UnicodeSetAttribute(null=True)
     merged_into = UnicodeAttribute(null=True)  # a merged duplicate leaves a redirect, never a dangling id
+    # Normalised search keys, set only when the field is filled (sparse indexes): GSIs keep them in
+    # step with the record at no extra write request, which bulk imports need.
+    email_key = UnicodeAttribute(null=True)
+    phone_key = UnicodeAttribute(null=True)
+    tax_key = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute(default=1)
     by_name = CustomersByName()
+    by_email = CustomersByEmail()
+    by_phone = CustomersByPhone()
+    by_tax_id = CustomersByTaxId()
 
 
 class LookupModel(Model):

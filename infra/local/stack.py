@@ -213,6 +213,7 @@ def run() -> int:
         base_url = f"http://127.0.0.1:{app_port}"
         env = local_env(
             CRM_DYNAMODB_ENDPOINT=endpoint,
+            CRM_QUEUE_BACKEND="thread",  # background work (CSV imports) on a thread: pages answer at once
             CRM_STRIPE_API_BASE=stripe,
             CRM_BASE_URL=base_url,
             CRM_DATA_DIR=str(LOCAL / "data"),

@@ -22,7 +22,8 @@ def _upload(browser: Browser, data: bytes, filename: str = "orgs.csv", entity: s
     browser.get("/admin/imports")
     boundary = "----crm" + secrets.token_hex(8)
     parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{browser.csrf()}\r\n'.encode(),
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+        f"{browser.csrf()}\r\n".encode(),
         f'--{boundary}\r\nContent-Disposition: form-data; name="entity"\r\n\r\n{entity}\r\n'.encode(),
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
         f"Content-Type: text/csv\r\n\r\n".encode() + data + b"\r\n",
@@ -107,7 +108,9 @@ def test_a_file_without_header_is_a_400_page_naming_the_problem(admin: Browser) 
     assert response.status_code == 400 and "cannot import" in response.body.decode()
 
 
-def test_only_admins_import_and_unknown_exports_are_404(admin: Browser, app_client: Any, make_staff: Any) -> None:
+def test_only_admins_import_and_unknown_exports_are_404(
+    admin: Browser, app_client: Any, make_staff: Any
+) -> None:
     make_staff("sales")
     sales = Browser(app_client)
     assert sales.sign_in("sales@example.com").status_code == 303

@@ -185,7 +185,7 @@ def test_functions_get_the_aws_settings(package: Package) -> None:
         backends = (env["CRM_MAIL_BACKEND"], env["CRM_BLOBS_BACKEND"], env["CRM_QUEUE_BACKEND"])
         assert backends == ("ses", "s3", "sqs")
         assert env["CRM_BLOBS_BUCKET"] == {"Ref": "BlobsBucket"}
-        assert env["CRM_QUEUE_URL"] == {"Ref": "BillingQueue"}
+        assert env["CRM_QUEUE_URL"] == {"Ref": "WorkQueue"}
         assert env["CRM_COOKIE_SECURE"] == "1"
         for secret in ("CRM_SECRET_KEY", "CRM_STRIPE_API_KEY", "CRM_STRIPE_WEBHOOK_SECRET"):
             assert env[secret]["Fn::Sub"].startswith("{{resolve:secretsmanager:${"), secret
@@ -207,9 +207,10 @@ def test_bucket_is_private_encrypted_and_versioned(package: Package) -> None:
     assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
 
 
-def test_billing_queue_has_a_dead_letter_queue(package: Package) -> None:
-    queue = package.template["Resources"]["BillingQueue"]["Properties"]
+def test_work_queue_has_a_dead_letter_queue_and_the_name_the_worker_listens_on(package: Package) -> None:
+    queue = package.template["Resources"]["WorkQueue"]["Properties"]
+    assert queue["QueueName"] == "service-crm-work"
     assert queue["RedrivePolicy"] == {
-        "deadLetterTargetArn": {"Fn::GetAtt": ["BillingDeadLetterQueue", "Arn"]},
+        "deadLetterTargetArn": {"Fn::GetAtt": ["WorkDeadLetterQueue", "Arn"]},
         "maxReceiveCount": 5,
     }

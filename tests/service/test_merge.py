@@ -103,7 +103,7 @@ def test_an_interrupted_merge_leaves_no_reference_pointing_nowhere_and_finishes_
 
     with pytest.raises(RuntimeError):
         merge("customer", original.id, duplicate.id, actor=SYSTEM, now=NOW, move=crash_after_two)
-    live = {c.id for c in map(customers._customer, CustomerModel.scan())}
+    live = {c.id for c in map(customers.from_item, CustomerModel.scan())}
     assert {original.id, duplicate.id} <= live and customers.get(duplicate.id).merged_into is None
     owners = {i.owner_id for i in ItemModel.scan()} | {m.customer_id for m in MembershipModel.scan()}
     owners |= {d.owner.split("#")[1] for d in DocumentModel.scan()}

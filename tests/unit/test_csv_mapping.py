@@ -73,7 +73,8 @@ def test_check_mapping() -> None:
 
 def test_apply_keeps_mapped_columns_stripped_and_column_of_finds_the_source() -> None:
     mapping = {"Firma": "name", "Mail": "email", "Extra": ""}
-    assert apply(mapping, {"Firma": " Acme ", "Mail": "a@b.c", "Extra": "x"}) == {"name": "Acme", "email": "a@b.c"}
+    row = {"Firma": " Acme ", "Mail": "a@b.c", "Extra": "x"}
+    assert apply(mapping, row) == {"name": "Acme", "email": "a@b.c"}
     assert apply(mapping, {"Firma": "Acme"}) == {"name": "Acme", "email": ""}
     assert column_of(mapping, "email") == "Mail"
     assert column_of(mapping, "phone") == "phone"

@@ -16,7 +16,7 @@ WESTERN = "Name;Notes\nMüller GmbH;Straße 5\nCafé Zoë;À bientôt, œuvre\n"
 @pytest.mark.parametrize(
     ("data", "encoding", "first_name"),
     [
-        ("Name,Email\nAcme,a@b.c\n".encode(), "utf-8", "Acme"),
+        (b"Name,Email\nAcme,a@b.c\n", "utf-8", "Acme"),
         ("\ufeffName,Email\nŽilina s.r.o.,a@b.c\n".encode(), "utf-8-sig", "Žilina s.r.o."),
         ("Name,Email\nКиїв,a@b.c\n".encode(), "utf-8", "Київ"),
         (CYRILLIC.encode("cp1251"), "cp1251", "ООО «Ромашка»"),

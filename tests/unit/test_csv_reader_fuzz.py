@@ -13,7 +13,8 @@ from chalicelib.domain.errors import ValidationError
 
 SPECIAL = ['"', ",", ";", "\t", "\n", "\r\n", " ", "'", "-", "1", "0,5"]
 CYRILLIC_LETTERS = "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдежзийклмнопрстуфхцчшщъыьэюя"
-WESTERN_WORDS = ["Müller", "Straße", "Café", "Zoë", "naïve", "Ångström", "garçon", "Dupont", "Señor", "Øresund",
+WESTERN_WORDS = ["Müller", "Straße", "Café", "Zoë", "naïve", "Ångström", "garçon", "Dupont", "Señor",
+                 "Øresund",
                  "Crème", "brûlée", "Œuvre", "Smith", "façade", "déjà", "Göteborg", "Ärzte", "München"]
 
 
@@ -26,8 +27,10 @@ def test_arbitrary_bytes_give_a_table_or_a_validation_error(data: bytes) -> None
         assert error.field == "file"
 
 
-@given(st.lists(st.sampled_from([b"a", b",", b";", b"\t", b'"', b"\n", b"\r", b"\xd0", b"\xe9", b"\xff", b" "]),
-                max_size=120).map(b"".join))
+CSV_BYTES = [b"a", b",", b";", b"\t", b'"', b"\n", b"\r", b"\xd0", b"\xe9", b"\xff", b" "]
+
+
+@given(st.lists(st.sampled_from(CSV_BYTES), max_size=120).map(b"".join))
 @settings(max_examples=400)
 def test_csv_shaped_garbage_gives_a_table_or_a_validation_error(data: bytes) -> None:
     try:
@@ -72,7 +75,9 @@ def tables(draw: st.DrawFn) -> tuple[str, str, list[str], list[list[str]]]:
 
 @given(tables())
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-def test_tables_written_by_csv_writer_read_back_identically(case: tuple[str, str, list[str], list[list[str]]]) -> None:
+def test_tables_written_by_csv_writer_read_back_identically(
+    case: tuple[str, str, list[str], list[list[str]]],
+) -> None:
     encoding, delimiter, header, rows = case
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=delimiter)
