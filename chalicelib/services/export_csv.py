@@ -50,8 +50,8 @@ def _customers(may_view_sensitive: bool) -> Iterator[dict[str, str]]:
 
 
 def _people() -> Iterator[dict[str, str]]:
-    """Each person with one organisation (the primary one, else the first with a code) as customer_code and role,
-    so the file imports again; the memberships table is read once, in pages, not once per person."""
+    """Each person with one organisation (the primary one, else the first with a code) as customer_code
+    and role, so the file imports again; the memberships table is read once, not once per person."""
     links = _main_memberships()
     page: list[PersonModel] = []
     for item in PersonModel.by_name.query("person", page_size=PAGE):
@@ -71,7 +71,9 @@ def _main_memberships() -> dict[str, list[MembershipModel]]:
     return {person: sorted(links, key=lambda m: not m.primary) for person, links in found.items()}
 
 
-def _person_rows(page: list[PersonModel], links: dict[str, list[MembershipModel]]) -> Iterator[dict[str, str]]:
+def _person_rows(
+    page: list[PersonModel], links: dict[str, list[MembershipModel]]
+) -> Iterator[dict[str, str]]:
     wanted = list(dict.fromkeys(m.customer_id for p in page for m in links.get(p.id, ())))
     codes = {c.id: c.code for c in customers.get_many(wanted) if c.code} if wanted else {}
     for item in page:

@@ -8,11 +8,12 @@ Chalice then base64-decodes it and `request.raw_body` is the same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
+from typing import TYPE_CHECKING
 
 from chalice.app import Request
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 from chalicelib.domain.documents import MAX_DOCUMENT_BYTES, MAX_DOCUMENT_LABEL, TYPES
 from chalicelib.domain.errors import DomainError, ValidationError
@@ -64,6 +65,10 @@ def parse_multipart(request: Request) -> tuple[dict[str, str], list[UploadedFile
 
 def parse_body(content_type: str, body: bytes) -> tuple[dict[str, str], list[UploadedFile]]:
     # The email parser reads MIME multiparts; prefixing the Content-Type header makes the body one.
+    # The email package parses multipart; imported here, as only uploads need it.
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
     message = BytesParser(policy=HTTP).parsebytes(
         b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + body
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from chalice import Response
@@ -10,15 +11,35 @@ from chalicelib import bootstrap
 from chalicelib.domain.csv_mapping import ENTITIES, FIELDS
 from chalicelib.domain.errors import NotFound, ValidationError
 from chalicelib.domain.roles import Permission
-from chalicelib.services import export_csv, import_csv
 from chalicelib.store import imports
 from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
 from chalicelib.web.forms import uploaded_files
 from chalicelib.web.responses import page, redirect
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+def _pipeline() -> ModuleType:
+    # The CSV pipeline (reader, mapping, importers) is ~12 ms of every cold start; only these pages use it.
+    from chalicelib.services import import_csv
+
+    return import_csv
+
+
+def _exporter() -> ModuleType:
+    from chalicelib.services import export_csv
+
+    return export_csv
+
+
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1251": "Windows-1251",
-                  "cp1252": "Windows-1252"}
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "cp1251": "Windows-1251",
+    "cp1252": "Windows-1252",
+}
 NOTICES = {"mapping": "Mapping saved: the preview below uses it.", "started": "Import started."}
 
 
@@ -44,9 +65,13 @@ def import_upload(ctx: PageContext) -> Response:
     try:
         if not files:
             raise ValidationError("choose a CSV file to upload", field="file")
-        job = import_csv.upload(
-            ctx.form.get("entity", ""), files[0].filename, files[0].data,
-            blobs=bootstrap.blobs(), actor=ctx.actor, now=ctx.now,
+        job = _pipeline().upload(
+            ctx.form.get("entity", ""),
+            files[0].filename,
+            files[0].data,
+            blobs=bootstrap.blobs(),
+            actor=ctx.actor,
+            now=ctx.now,
         )
     except ValidationError as error:
         return _list(ctx, 400, error)
@@ -57,7 +82,7 @@ def _detail(
     ctx: PageContext, import_id: str, status: int = 200, error: ValidationError | None = None
 ) -> Response:
     job = imports.get(import_id)
-    preview = import_csv.preview(import_id, blobs=bootstrap.blobs()) if job.status == "uploaded" else None
+    preview = _pipeline().preview(import_id, blobs=bootstrap.blobs()) if job.status == "uploaded" else None
     headers = {"Refresh": "2"} if job.running else None
     # While it runs the page reloads itself (Refresh header and meta tag): the progress bar moves.
     return page(
@@ -85,7 +110,7 @@ def import_mapping(ctx: PageContext, import_id: str) -> Response:
     job = imports.get(import_id)
     mapping = {column: ctx.form.get(f"col_{index}", "") for index, column in enumerate(job.header)}
     try:
-        import_csv.choose_mapping(import_id, mapping, now=ctx.now)
+        _pipeline().choose_mapping(import_id, mapping, now=ctx.now)
     except ValidationError as error:
         return _detail(ctx, import_id, 400, error)
     return redirect(f"{PREFIX}/imports/{import_id}?notice=mapping")
@@ -94,7 +119,7 @@ def import_mapping(ctx: PageContext, import_id: str) -> Response:
 @admin_page("/imports/{import_id}/run", permission=Permission.IMPORT_DATA, methods=("POST",))
 def import_run(ctx: PageContext, import_id: str) -> Response:
     try:
-        import_csv.start(import_id, queue=bootstrap.queue())
+        _pipeline().start(import_id, queue=bootstrap.queue())
     except ValidationError as error:
         return _detail(ctx, import_id, 400, error)
     return redirect(f"{PREFIX}/imports/{import_id}?notice=started")
@@ -114,7 +139,7 @@ def _csv(filename: str, data: bytes) -> Response:
 
 @admin_page("/imports/{import_id}/errors.csv", permission=Permission.IMPORT_DATA)
 def import_errors(ctx: PageContext, import_id: str) -> Response:
-    filename, data = import_csv.error_file(import_id, blobs=bootstrap.blobs())
+    filename, data = _pipeline().error_file(import_id, blobs=bootstrap.blobs())
     return _csv(filename, data)
 
 
@@ -123,5 +148,5 @@ def export(ctx: PageContext, filename: str) -> Response:
     entity = filename.removesuffix(".csv")
     if not filename.endswith(".csv") or entity not in ENTITIES:
         raise NotFound(f"no export {filename}: try {', '.join(e + '.csv' for e in ENTITIES)}")
-    data = export_csv.export(entity, may_view_sensitive=ctx.can(Permission.VIEW_SENSITIVE_FIELDS))
+    data = _exporter().export(entity, may_view_sensitive=ctx.can(Permission.VIEW_SENSITIVE_FIELDS))
     return _csv(f"{entity}-{ctx.now:%Y-%m-%d}.csv", data)
