@@ -69,7 +69,8 @@ def test_an_admin_imports_a_file_with_errors_and_downloads_them(page: Page, tmp_
         page.get_by_role("link", name="Download error CSV").click()
     download = info.value
     assert download.suggested_filename == "kunden-errors.csv"
-    rows = list(csv.reader(io.StringIO(Path(download.path()).read_bytes().decode("utf-8-sig")), delimiter=";"))
+    text = Path(download.path()).read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][-3:] == ["error row", "error column", "error reason"]
     assert [(r[0], r[-3], r[-2], r[-1]) for r in rows[1:]] == [
         ("", "3", "Наименование", "name is required"),

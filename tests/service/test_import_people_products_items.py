@@ -316,3 +316,18 @@ def test_the_items_export_imports_again_without_changes(
     job = _import(blobs, "items", exported, "items-export.csv")
     assert _counts(job) == ("done", 3, 0, 0, 0)
     assert ItemModel.count() == 3
+
+
+def test_a_rerun_of_an_interrupted_people_import_repairs_it_without_duplicates(
+    blobs: LocalBlobStore, orgs: dict[str, Customer]
+) -> None:
+    data = b"last_name,customer_code,role\n" + b"".join(b"Person %d,C-1,staff\n" % i for i in range(30))
+    job = import_csv.upload("people", "nokeys.csv", data, blobs=blobs, actor=ADMIN, now=NOW)
+    imports.set_status(job.id, "running")  # as if a worker died half-way: rows without any key
+    import_csv.run(job.id, blobs=blobs, clock=lambda: NOW)
+    done = import_csv.run(job.id, blobs=blobs, clock=lambda: NOW)
+    assert (done.status, done.written_rows, done.failed_rows) == ("done", 30, 0)
+    assert PersonModel.count() == 30
+    members = people.members_of(orgs["C-1"].id)
+    assert len(members) == 30 and {m.role for m in members} == {"staff"}
+    assert len(records.refs(lookups.uses_key(orgs["C-1"].ref))) == 30

@@ -96,8 +96,15 @@ def _detail(
         encoding=ENCODING_NAMES.get(job.encoding, job.encoding),
         delimiter=DELIMITER_NAMES.get(job.delimiter, job.delimiter),
         error=error,
-        notice=NOTICES.get(ctx.query.get("notice", ""), ""),
+        notice=_notice(ctx.query.get("notice", ""), job.status),
     )
+
+
+def _notice(code: str, status: str) -> str:
+    # An import run inline (or quickly) is finished by the time the page shows: "started" would mislead.
+    if code == "started" and status in ("done", "failed"):
+        return ""
+    return NOTICES.get(code, "")
 
 
 @admin_page("/imports/{import_id}", permission=Permission.IMPORT_DATA)
