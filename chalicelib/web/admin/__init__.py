@@ -1,26 +1,8 @@
-"""The staff admin site (HTML). Importing the page modules registers their routes on `bp`."""
+"""The staff admin site (HTML). Routes come from the manifest; page modules load on first use."""
 
-from chalicelib.web.admin import (  # noqa: F401
-    addresses,
-    api_keys,
-    audit,
-    auth,
-    catalogue,
-    customers,
-    documents,
-    duplicates,
-    home,
-    imports,
-    interactions,
-    items,
-    jobs,
-    outbox,
-    people,
-    relationships,
-    settings,
-    staff,
-    tasks,
-)
-from chalicelib.web.admin.routing import bp
+from chalicelib.web.admin.routes_manifest import ROUTES
+from chalicelib.web.admin.routing import bp, register_pages
+
+register_pages(ROUTES)
 
 __all__ = ["bp"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,8 +64,7 @@ def admin_page(
         def handler(**params: str) -> Response:
             return _serve(view, permission, params)
 
-        handler.permission = permission  # type: ignore[attr-defined]  # read by the route audit test
-        bp.route(path, methods=list(methods), content_types=["*/*"], name=f"admin_{view.__name__}")(handler)
+        _declare(path, methods, view, handler, permission.name)
         return view
 
     return decorator
@@ -127,8 +127,41 @@ def public_page(path: str, *, methods: tuple[str, ...] = ("GET",)) -> Callable[[
             except DomainError as error:
                 return html_error(error.status, error.message)
 
-        handler.public = True  # type: ignore[attr-defined]
-        bp.route(path, methods=list(methods), content_types=["*/*"], name=f"admin_{view.__name__}")(handler)
+        _declare(path, methods, view, handler, None)
         return view
 
     return decorator
+
+
+# Pages are loaded on first use: importing every page module (and the services behind it) on each
+# cold start grows with every page. The decorators above only record handlers; the routes are
+# registered from routes_manifest.py (generated from these records, checked by a test) with stubs
+# that import their page module when first called.
+HANDLERS: dict[tuple[str, str], Callable[..., Response]] = {}
+DECLARED: list[tuple[str, str, str, str, str | None]] = []  # (path, method, module, view, permission)
+
+
+def _declare(path: str, methods: tuple[str, ...], view: View, handler: View, permission: str | None) -> None:
+    for method in methods:
+        HANDLERS[(path, method)] = handler
+        DECLARED.append((path, method, view.__module__, view.__name__, permission))
+
+
+def register_pages(routes: list[tuple[str, str, str, str, str | None]]) -> None:
+    for path, method, module, name, permission in routes:
+        stub = _stub(path, method, module)
+        stub.__name__ = name
+        if permission is None:
+            stub.public = True  # type: ignore[attr-defined]
+        else:
+            stub.permission = Permission[permission]  # type: ignore[attr-defined]  # read by the route audit
+        bp.route(path, methods=[method], content_types=["*/*"], name=f"admin_{name}_{method.lower()}")(stub)
+
+
+def _stub(path: str, method: str, module: str) -> View:
+    def handler(**params: str) -> Response:
+        if (path, method) not in HANDLERS:
+            importlib.import_module(module)
+        return HANDLERS[(path, method)](**params)
+
+    return handler
