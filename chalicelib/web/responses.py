@@ -63,9 +63,16 @@ def json_error(
     return json_response(error_body(status, code, message, field), status, headers)
 
 
-def html_error(status: int, message: str, headers: dict[str, Any] | None = None) -> Response:
+def html_error(status: int, message: str, headers: dict[str, Any] | None = None, **context: Any) -> Response:
+    """The error page; with `ctx` (a signed-in page) it keeps the navigation."""
     return page(
-        "error.html", status, headers, status=status, message=message, title=_TITLES.get(status, "Error")
+        "error.html",
+        status,
+        headers,
+        error_status=status,
+        message=message,
+        title=_TITLES.get(status, "Error"),
+        **context,
     )
 
 

@@ -143,4 +143,9 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 
 def nav_link(page: Page, label: str) -> Locator:
-    return page.locator("header nav a", has_text=label)
+    """A link of the header navigation; opens the "More" menu when the link lives there."""
+    link = page.locator("header nav a", has_text=label)
+    more = page.locator("header nav details.more")
+    if link.count() and not link.first.is_visible() and more.count():
+        more.locator("summary").click()
+    return link

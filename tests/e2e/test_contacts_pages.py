@@ -196,3 +196,20 @@ def test_the_merge_preview_hides_sensitive_fields_from_sales(browser: Browser, m
     assert page.status_code == 200
     text = page.body.decode()
     assert "SK2020123456" not in text and "SK31 1200" not in text and "C-101" in text
+
+
+def test_a_bad_address_is_reported_on_the_customer_page_with_the_navigation(admin: Browser) -> None:
+    admin.get("/admin/customers")
+    acme_id = admin.post("/admin/customers", ACME).headers["Location"].split("/")[-1].split("?")[0]
+    admin.get(f"/admin/customers/{acme_id}")
+    response = admin.post(
+        "/admin/addresses", {"attach_to": f"customer#{acme_id}", "line1": "Rue 1", "city": "X"}
+    )
+    page = response.body.decode()
+    assert response.status_code == 400
+    assert "address: country must be a two-letter ISO code" in page and "<h1>Acme Facilities" in page
+    assert customers.get(acme_id).address_id is None
+    missing = admin.get("/admin/customers/nope")
+    assert (
+        missing.status_code == 404 and "<header>" in missing.body.decode()
+    )  # error pages keep the navigation

@@ -11,6 +11,8 @@ from chalicelib.services.manage_addresses import create_address, update_address
 from chalicelib.services.manage_customers import update_customer
 from chalicelib.services.manage_people import update_person
 from chalicelib.store import addresses
+from chalicelib.web.admin.customers import detail_page as customer_page
+from chalicelib.web.admin.people import detail_page as person_page
 from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
 from chalicelib.web.responses import redirect
 
@@ -26,9 +28,18 @@ def address_attach(ctx: PageContext) -> Response:
     if entity == "customer" and not ctx.can(Permission.EDIT_CUSTOMERS):
         raise Forbidden(f"Your role ({ctx.user.role.value}) may not change customers.")
     existing = ctx.form.get("existing_id", "").strip()
-    address_id = (
-        addresses.get(existing).id if existing else create_address(ctx.form, actor=ctx.actor, now=ctx.now).id
-    )
+    try:
+        address_id = (
+            addresses.get(existing).id
+            if existing
+            else create_address(ctx.form, actor=ctx.actor, now=ctx.now).id
+        )
+    except DomainError as error:
+        if error.status not in (400, 404):
+            raise
+        # Shown on the customer's or person's page, where the form was.
+        detail = customer_page if entity == "customer" else person_page
+        return detail(ctx, record_id, 400, ValidationError(f"address: {error.message}", field=error.field))
     update = update_customer if entity == "customer" else update_person
     update(record_id, {"address_id": address_id}, actor=ctx.actor, now=ctx.now)
     return redirect(f"{PREFIX}/{_PAGES[entity]}/{record_id}?notice=saved")

@@ -83,7 +83,7 @@ def customer_create(ctx: PageContext) -> Response:
     return redirect(f"{PREFIX}/customers/{customer.id}?notice=created")
 
 
-def _detail(
+def detail_page(
     ctx: PageContext, customer_id: str, status: int = 200, error: DomainError | None = None
 ) -> Response:
     customer = customers.get(customer_id)
@@ -116,7 +116,7 @@ def _detail(
 
 @admin_page("/customers/{customer_id}", permission=Permission.VIEW_CUSTOMERS)
 def customer_detail(ctx: PageContext, customer_id: str) -> Response:
-    return _detail(ctx, customer_id)
+    return detail_page(ctx, customer_id)
 
 
 @admin_page("/customers/{customer_id}", permission=Permission.EDIT_CUSTOMERS, methods=("POST",))
@@ -132,7 +132,7 @@ def customer_update(ctx: PageContext, customer_id: str) -> Response:
     except DomainError as error:
         if error.status not in (400, 409):
             raise
-        return _detail(ctx, customer_id, error.status, error)
+        return detail_page(ctx, customer_id, error.status, error)
     return redirect(f"{PREFIX}/customers/{customer_id}?notice=saved")
 
 

@@ -57,7 +57,7 @@ def person_create(ctx: PageContext) -> Response:
     return redirect(f"{PREFIX}/people/{person.id}?notice=created")
 
 
-def _detail(
+def detail_page(
     ctx: PageContext, person_id: str, status: int = 200, error: DomainError | None = None
 ) -> Response:
     person = people.get(person_id)
@@ -89,7 +89,7 @@ def _detail(
 
 @admin_page("/people/{person_id}", permission=Permission.VIEW_CUSTOMERS)
 def person_detail(ctx: PageContext, person_id: str) -> Response:
-    return _detail(ctx, person_id)
+    return detail_page(ctx, person_id)
 
 
 @admin_page("/people/{person_id}", permission=Permission.EDIT_PEOPLE, methods=("POST",))
@@ -99,5 +99,5 @@ def person_update(ctx: PageContext, person_id: str) -> Response:
     except DomainError as error:
         if error.status not in (400, 409):
             raise
-        return _detail(ctx, person_id, error.status, error)
+        return detail_page(ctx, person_id, error.status, error)
     return redirect(f"{PREFIX}/people/{person_id}?notice=saved")

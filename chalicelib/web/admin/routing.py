@@ -47,6 +47,9 @@ class PageContext:
     def can(self, permission: Permission) -> bool:
         return permission.allows(self.user.role)
 
+    def allowed_permission_names(self) -> set[str]:
+        return {p.name for p in Permission if p.allows(self.user.role)}
+
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         return page(template, status, ctx=self, **context)
 
@@ -99,7 +102,7 @@ def _serve(view: View, permission: Permission, params: dict[str, str]) -> Respon
                 return html_error(403, CSRF_FAILED)
         return view(ctx, **params)
     except DomainError as error:
-        return html_error(error.status, error.message)
+        return html_error(error.status, error.message, ctx=ctx)
 
 
 def _to_sign_in(request: Request, settings: Settings, *, expired: bool) -> Response:
