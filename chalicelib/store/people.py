@@ -105,6 +105,15 @@ def find(kind: str, value: str) -> list[Person]:
     return get_many([lookups.split_ref(r)[1] for r in records.refs(key, limit=PAGE_SIZE)])
 
 
+def in_category(tag: str, limit: int = PAGE_SIZE) -> list[Person]:
+    ids = [
+        lookups.split_ref(r)[1]
+        for r in records.refs(lookups.category_key(tag), limit=500)
+        if r.startswith("person#")
+    ]
+    return sorted((p for p in get_many(ids[:limit]) if not p.merged_into), key=lambda p: p.sort_key)
+
+
 def _membership(item: MembershipModel) -> Membership:
     return Membership(
         person_id=item.person_id,

@@ -213,3 +213,18 @@ def test_a_bad_address_is_reported_on_the_customer_page_with_the_navigation(admi
     assert (
         missing.status_code == 404 and "<header>" in missing.body.decode()
     )  # error pages keep the navigation
+
+
+def test_the_people_list_filters_by_category(admin: Browser) -> None:
+    admin.get("/admin/settings/fields")
+    admin.post(
+        "/admin/settings/fields",
+        {"action": "category", "kind": "function", "code": "finance", "label": "Finance"},
+    )
+    admin.get("/admin/people")
+    admin.post(
+        "/admin/people", {"last_name": "Nováková", "categories_shown": "1", "categories": "function:finance"}
+    )
+    admin.post("/admin/people", {"last_name": "Other", "categories_shown": "1"})
+    page = admin.get("/admin/people?category=function%3Afinance").body.decode()
+    assert "Nováková" in page and "Other" not in page

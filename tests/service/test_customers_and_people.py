@@ -216,3 +216,12 @@ def test_taking_a_code_already_taken_names_it_even_when_the_old_code_is_released
     with pytest.raises(Conflict, match="customer code C-100 is taken"):
         manage_customers.update_customer(other.id, {"code": "C-100"}, actor=SYSTEM, now=NOW)
     assert customers.get(other.id).code == "C-200"
+
+
+def test_people_are_filtered_by_category() -> None:
+    manage_fields.define_category("function", "finance", "Finance", actor=SYSTEM, now=NOW)
+    anna = manage_people.create_person(
+        {"last_name": "Nováková", "categories": ["function:finance"]}, actor=SYSTEM, now=NOW
+    )
+    manage_people.create_person({"last_name": "Other"}, actor=SYSTEM, now=NOW)
+    assert [p.id for p in people.in_category("function:finance")] == [anna.id]

@@ -16,16 +16,20 @@ from chalicelib.web.responses import redirect
 
 
 def _list(ctx: PageContext, status: int = 200, error: DomainError | None = None) -> Response:
-    query, by = ctx.query.get("q", ""), ctx.query.get("by", "name")
-    found = (
-        people.find(by, query) if by in ("email", "phone") and query.strip() else people.page(prefix=query)
-    )
+    query, by, tag = ctx.query.get("q", ""), ctx.query.get("by", "name"), ctx.query.get("category", "")
+    if tag:
+        found = people.in_category(tag)
+    elif by in ("email", "phone") and query.strip():
+        found = people.find(by, query)
+    else:
+        found = people.page(prefix=query)
     return ctx.render(
         "admin/people.html",
         status,
         people=found,
         q=query,
         by=by,
+        category=tag,
         error=error,
         form=ctx.form if error else {},
         categories=fields.categories(),
