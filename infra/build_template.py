@@ -75,10 +75,11 @@ def job_functions() -> list[str]:
     return sorted(to_cfn_resource_name(source.name) for source in app.event_sources)
 
 
-def lambda_timeout() -> int:
-    """The functions' timeout from .chalice/config.json (Chalice's default is 60 s)."""
+def lambda_timeout(function: str | None = None) -> int:
+    """A function's timeout from .chalice/config.json: its own, else the default (Chalice's is 60 s)."""
     config = json.loads((REPO_ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    return int(config.get("lambda_timeout", 60))
+    own = config.get("lambda_functions", {}).get(function or "", {})
+    return int(own.get("lambda_timeout", config.get("lambda_timeout", 60)))
 
 
 # --- parameters and environment ------------------------------------------------------------
@@ -209,7 +210,8 @@ def queues() -> Json:
                 # name): one stack of this app per account and region.
                 "QueueName": WORK_QUEUE_NAME,
                 # AWS's advice for a Lambda consumer: at least six times the function timeout.
-                "VisibilityTimeout": 6 * lambda_timeout(),
+                # (of the consuming worker: an import of 200,000 rows may take minutes)
+                "VisibilityTimeout": 6 * lambda_timeout("work"),
                 "MessageRetentionPeriod": 4 * 24 * 3600,
                 "SqsManagedSseEnabled": True,
                 "RedrivePolicy": {"deadLetterTargetArn": arn("WorkDeadLetterQueue"), "maxReceiveCount": 5},

@@ -210,6 +210,14 @@ def test_bucket_is_private_encrypted_and_versioned(package: Package) -> None:
 def test_work_queue_has_a_dead_letter_queue_and_the_name_the_worker_listens_on(package: Package) -> None:
     queue = package.template["Resources"]["WorkQueue"]["Properties"]
     assert queue["QueueName"] == "service-crm-work"
+    # SQS refuses a Lambda trigger whose function outlives the queue's visibility timeout.
+    work = next(
+        r["Properties"]
+        for r in package.template["Resources"].values()
+        if r.get("Type") == "AWS::Serverless::Function"
+        and r["Properties"].get("Handler", "").endswith(".work")
+    )
+    assert work["Timeout"] == 900 and queue["VisibilityTimeout"] >= work["Timeout"]
     assert queue["RedrivePolicy"] == {
         "deadLetterTargetArn": {"Fn::GetAtt": ["WorkDeadLetterQueue", "Arn"]},
         "maxReceiveCount": 5,
