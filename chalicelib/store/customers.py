@@ -12,7 +12,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.domain import lookups
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.customer import Customer, code_claim, external_claim, sort_name
-from chalicelib.domain.errors import Conflict, NotFound, ValidationError
+from chalicelib.domain.errors import NotFound, ValidationError
 from chalicelib.store import records
 from chalicelib.store.models import CustomerModel
 
@@ -88,30 +88,23 @@ def get_many(customer_ids: list[str]) -> list[Customer]:
 
 
 def create(customer: Customer, entry: AuditEntry) -> Customer:
-    change = records.Change(audit=entry).save(to_item(customer, 1), CustomerModel.id.does_not_exist())
-    change.lookups(customer.ref, (), customer.lookup_keys())
-    for key, message in customer.claims().items():
-        change.claim(key, customer.ref, message)
-    records.commit(change)
+    records.save_new(customer, to_item(customer, 1), entry, customer.claims())
     return customer
 
 
 def update(before: Customer, after: Customer, entry: AuditEntry) -> Customer:
     """Fails with Conflict when the stored record is no longer `before` (someone else saved)."""
-    try:
-        current = CustomerModel.get(before.id, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound(f"no customer {before.id}", field="id") from None
-    if from_item(current) != before:
-        raise Conflict("this customer was changed meanwhile: reload and try again")
-    version = int(current.version)
-    change = records.Change(audit=entry).save(to_item(after, version + 1), CustomerModel.version == version)
-    change.lookups(after.ref, before.lookup_keys(), after.lookup_keys())
-    for key, message in after.claims().items():
-        change.claim(key, after.ref, message)
-    for key in set(before.claims()) - set(after.claims()):
-        change.release(key)
-    records.commit(change)
+    records.save_changed(
+        before,
+        after,
+        model=CustomerModel,
+        to_item=to_item,
+        from_item=from_item,
+        claims=(before.claims(), after.claims()),
+        entry=entry,
+        label="customer",
+        field="id",
+    )
     return after
 
 

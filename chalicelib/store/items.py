@@ -6,7 +6,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain import lookups
 from chalicelib.domain.audit import AuditEntry
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.items import Item
 from chalicelib.store import records
 from chalicelib.store.models_catalogue import ItemModel
@@ -63,30 +63,23 @@ def get_many(item_ids: list[str]) -> list[Item]:
 
 
 def create(item: Item, entry: AuditEntry, product_label: str = "") -> Item:
-    change = records.Change(audit=entry).save(_model(item, 1), ItemModel.id.does_not_exist())
-    change.lookups(item.ref, (), item.lookup_keys())
-    for key, message in item.claims(product_label).items():
-        change.claim(key, item.ref, message)
-    records.commit(change)
+    records.save_new(item, _model(item, 1), entry, item.claims(product_label))
     return item
 
 
 def update(before: Item, after: Item, entry: AuditEntry, product_label: str = "") -> Item:
     """Moves the serial claim and lookups with the item; Conflict if someone else saved meanwhile."""
-    try:
-        current = ItemModel.get(before.id, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound(f"no item {before.id}", field="item_id") from None
-    if _item_of(current) != before:
-        raise Conflict("this item was changed meanwhile: reload and try again")
-    version = int(current.version)
-    change = records.Change(audit=entry).save(_model(after, version + 1), ItemModel.version == version)
-    change.lookups(after.ref, before.lookup_keys(), after.lookup_keys())
-    for key, message in after.claims(product_label).items():
-        change.claim(key, after.ref, message)
-    for key in set(before.claims()) - set(after.claims()):
-        change.release(key)
-    records.commit(change)
+    records.save_changed(
+        before,
+        after,
+        model=ItemModel,
+        to_item=_model,
+        from_item=_item_of,
+        claims=(before.claims(), after.claims(product_label)),
+        entry=entry,
+        label="item",
+        field="item_id",
+    )
     return after
 
 

@@ -7,7 +7,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.domain import lookups
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.customer import sort_name
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.people import Membership, Person
 from chalicelib.store import records
 from chalicelib.store.models_contacts import MembershipModel, PersonModel
@@ -65,26 +65,22 @@ def get_many(person_ids: list[str]) -> list[Person]:
 
 
 def create(person: Person, entry: AuditEntry) -> Person:
-    change = records.Change(audit=entry).save(to_item(person, 1), PersonModel.id.does_not_exist())
-    change.lookups(person.ref, (), person.lookup_keys())
-    for key, message in person.claims().items():
-        change.claim(key, person.ref, message)
-    records.commit(change)
+    records.save_new(person, to_item(person, 1), entry, person.claims())
     return person
 
 
 def update(before: Person, after: Person, entry: AuditEntry) -> Person:
-    current = PersonModel.get(before.id, consistent_read=True)
-    if _person(current) != before:
-        raise Conflict("this person was changed meanwhile: reload and try again")
-    version = int(current.version)
-    change = records.Change(audit=entry).save(to_item(after, version + 1), PersonModel.version == version)
-    change.lookups(after.ref, before.lookup_keys(), after.lookup_keys())
-    for key, message in after.claims().items():
-        change.claim(key, after.ref, message)
-    for key in set(before.claims()) - set(after.claims()):
-        change.release(key)
-    records.commit(change)
+    records.save_changed(
+        before,
+        after,
+        model=PersonModel,
+        to_item=to_item,
+        from_item=_person,
+        claims=(before.claims(), after.claims()),
+        entry=entry,
+        label="person",
+        field="person_id",
+    )
     return after
 
 

@@ -12,7 +12,7 @@ from chalicelib.domain import lookups
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.catalogue import Product
 from chalicelib.domain.customer import sort_name
-from chalicelib.domain.errors import Conflict, NotFound, ValidationError
+from chalicelib.domain.errors import NotFound, ValidationError
 from chalicelib.store import records
 from chalicelib.store.models_catalogue import ProductModel
 
@@ -71,30 +71,23 @@ def get_many(product_ids: list[str]) -> dict[str, Product]:
 
 
 def create(product: Product, entry: AuditEntry) -> Product:
-    change = records.Change(audit=entry).save(_item(product, 1), ProductModel.id.does_not_exist())
-    change.lookups(product.ref, (), product.lookup_keys())
-    for key, message in product.claims().items():
-        change.claim(key, product.ref, message)
-    records.commit(change)
+    records.save_new(product, _item(product, 1), entry, product.claims())
     return product
 
 
 def update(before: Product, after: Product, entry: AuditEntry) -> Product:
     """Fails with Conflict when the stored record is no longer `before` (someone else saved)."""
-    try:
-        current = ProductModel.get(before.id, consistent_read=True)
-    except DoesNotExist:
-        raise NotFound(f"no product {before.id}", field="product_id") from None
-    if _product(current) != before:
-        raise Conflict("this product was changed meanwhile: reload and try again")
-    version = int(current.version)
-    change = records.Change(audit=entry).save(_item(after, version + 1), ProductModel.version == version)
-    change.lookups(after.ref, before.lookup_keys(), after.lookup_keys())
-    for key, message in after.claims().items():
-        change.claim(key, after.ref, message)
-    for key in set(before.claims()) - set(after.claims()):
-        change.release(key)
-    records.commit(change)
+    records.save_changed(
+        before,
+        after,
+        model=ProductModel,
+        to_item=_item,
+        from_item=_product,
+        claims=(before.claims(), after.claims()),
+        entry=entry,
+        label="product",
+        field="product_id",
+    )
     return after
 
 

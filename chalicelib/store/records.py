@@ -6,15 +6,16 @@ pointing at a record that was not saved, no claim left behind by a failed save.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
 from chalicelib.domain.audit import AuditEntry
-from chalicelib.domain.errors import Conflict
+from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.store import audit
 from chalicelib.store.base import transaction
 from chalicelib.store.models import LookupModel, UniqueKeyModel
@@ -124,3 +125,58 @@ def owner_of(key: str) -> str | None:
         return str(UniqueKeyModel.get(key).owner)
     except DoesNotExist:
         return None
+
+
+class Keyed(Protocol):
+    """A domain record with search keys and uniqueness claims (customer, person, product, item...)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def ref(self) -> str: ...
+
+    def lookup_keys(self) -> set[str]: ...
+
+
+def save_new(record: Keyed, item: Model, entry: AuditEntry, claims: dict[str, str]) -> None:
+    """Creates the record with its lookup keys and claims, and its audit entry, in one transaction."""
+    model: Any = type(item)
+    change = Change(audit=entry).save(item, model.id.does_not_exist())
+    change.lookups(record.ref, (), record.lookup_keys())
+    for key, message in claims.items():
+        change.claim(key, record.ref, message)
+    commit(change)
+
+
+def save_changed[R: Keyed](
+    before: R,
+    after: R,
+    *,
+    model: Any,  # a PynamoDB model class with an `id` hash key and a `version` attribute
+    to_item: Callable[[R, int], Model],
+    from_item: Callable[[Any], R],
+    claims: tuple[dict[str, str], dict[str, str]],
+    entry: AuditEntry,
+    label: str,
+    field: str,
+) -> None:
+    """Saves `after` only if the stored record is still `before`; moves lookup keys and claims with it.
+
+    claims: (before's, after's). Raises NotFound (naming `field`) or Conflict.
+    """
+    try:
+        current: Any = model.get(before.id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"no {label} {before.id}", field=field) from None
+    if from_item(current) != before:
+        raise Conflict(f"this {label} was changed meanwhile: reload and try again")
+    version = int(current.version)
+    change = Change(audit=entry).save(to_item(after, version + 1), model.version == version)
+    change.lookups(after.ref, before.lookup_keys(), after.lookup_keys())
+    old_claims, new_claims = claims
+    for key, message in new_claims.items():
+        change.claim(key, after.ref, message)
+    for key in set(old_claims) - set(new_claims):
+        change.release(key)
+    commit(change)
