@@ -70,6 +70,12 @@ class ApiScope(StrEnum):
     CATALOGUE_WRITE = "catalogue:write"
     ITEMS_READ = "items:read"
     ITEMS_WRITE = "items:write"
+    ACTIVITY_READ = "activity:read"
+    ACTIVITY_WRITE = "activity:write"
+    DOCUMENTS_READ = "documents:read"
+    DOCUMENTS_WRITE = "documents:write"
+    MERGE = "records:merge"
+    EXPORT = "exports:read"
 
     @classmethod
     def parse_many(cls, values: list[str]) -> frozenset[ApiScope]:

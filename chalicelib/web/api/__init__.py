@@ -1,11 +1,15 @@
 """The JSON API under /api/v1. Importing the endpoint modules registers their routes on `bp`."""
 
 from chalicelib.web.api import (  # noqa: F401
+    activity,
     catalogue,
     customers,
+    documents,
+    exports,
     items,
     openapi,
     people,
+    settings,
     whoami,
 )
 from chalicelib.web.api.routing import bp
