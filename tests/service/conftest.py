@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+# Near the real clock, not a fixed date: records with a DynamoDB TTL (sessions, throttle counters) are
+# deleted by DynamoDB Local when their expiry passes in real time, so "now" must not be long past.
+NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 @pytest.fixture(autouse=True)

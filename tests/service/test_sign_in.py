@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -31,14 +31,17 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(ann) -> None:
 
 
 def test_five_failures_lock_the_account_for_the_window_even_with_the_right_password(ann) -> None:
+    # Counters expire by DynamoDB TTL at the end of their window, and DynamoDB Local deletes expired
+    # items by the real clock: the window used here must be the real current one, not a fixed date.
+    start = datetime.fromtimestamp(int(datetime.now(UTC).timestamp()) // 900 * 900, UTC)
     for _ in range(5):
         with pytest.raises(Unauthorized):
-            sign_in("ann@example.com", "wrong password!!", "10.0.0.1", NOW)
+            sign_in("ann@example.com", "wrong password!!", "10.0.0.1", start)
     with pytest.raises(TooManyRequests, match="try again in 15 minutes") as error:
-        sign_in("ann@example.com", PASSWORD, "10.0.0.2", NOW + timedelta(seconds=1))
+        sign_in("ann@example.com", PASSWORD, "10.0.0.2", start + timedelta(seconds=1))
     assert 0 < error.value.retry_after <= 900
     # Another account is not affected, and the lock ends with the window.
-    user, _ = sign_in("ann@example.com", PASSWORD, "10.0.0.1", NOW + timedelta(minutes=16))
+    user, _ = sign_in("ann@example.com", PASSWORD, "10.0.0.1", start + timedelta(minutes=16))
     assert user.id == ann.id
 
 
