@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.errors import ValidationError
@@ -43,9 +44,46 @@ class ContractTemplate:
     reminder_days: tuple[int, ...] = (30, 7)
     options: tuple[TemplateOption, ...] = field(default_factory=tuple)
 
+    active: bool = True
+    created_at: datetime | None = None
+
     @property
     def cadence(self) -> Cadence:
         return Cadence.named(self.period)
+
+    @property
+    def ref(self) -> str:
+        return f"template#{self.id}"
+
+    def lookup_keys(self) -> set[str]:
+        return set()
+
+    def terms(self) -> dict[str, Any]:
+        """Everything but the id, name and options: what the audit log and the table keep as one document."""
+        return {
+            "currency": self.currency,
+            "period": self.period,
+            "timing": self.timing,
+            "term_periods": self.term_periods,
+            "auto_renew": self.auto_renew,
+            "notice_days": self.notice_days,
+            "payment_terms_days": self.payment_terms_days,
+            "service_every_months": self.service_every_months,
+            "access_level": self.access_level,
+            "proration": self.proration,
+            "reminder_days": list(self.reminder_days),
+        }
+
+    def options_json(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": o.code,
+                "label": o.label,
+                "price_minor": o.price_minor,
+                "setup_fee_minor": o.setup_fee_minor,
+            }
+            for o in self.options
+        ]
 
 
 def _int(data: dict[str, Any], name: str, low: int, high: int, default: int | None) -> int | None:
@@ -61,6 +99,13 @@ def _int(data: dict[str, Any], name: str, low: int, high: int, default: int | No
     return value
 
 
+def _flag(data: dict[str, Any], name: str, default: bool) -> bool:
+    value = data.get(name, default)
+    if not isinstance(value, bool):
+        raise ValidationError(f"{name} must be true or false", field=name)
+    return value
+
+
 def _choice(data: dict[str, Any], name: str, allowed: tuple[str, ...], default: str) -> str:
     value = str(data.get(name) or default).strip()
     if value not in allowed:
@@ -68,10 +113,14 @@ def _choice(data: dict[str, Any], name: str, allowed: tuple[str, ...], default: 
     return value
 
 
-def _options(raw: list[dict[str, Any]]) -> tuple[TemplateOption, ...]:
+def _options(raw: Any) -> tuple[TemplateOption, ...]:
+    if not isinstance(raw, list | tuple):
+        raise ValidationError("options must be a list", field="options")
     options, seen = [], set()
     for index, option in enumerate(raw):
         where = f"options[{index}]"
+        if not isinstance(option, dict):
+            raise ValidationError(f"{where} must be an object with code, label and prices", field=where)
         code = str(option.get("code") or "").strip().lower()
         if not _OPTION_CODE.match(code):
             raise ValidationError(
@@ -113,14 +162,14 @@ def validate_template(template_id: str, data: dict[str, Any]) -> ContractTemplat
         period=period,
         timing=_choice(data, "timing", BILLING_TIMING, "advance"),
         term_periods=_int(data, "term_periods", 1, 600, None),
-        auto_renew=bool(data.get("auto_renew", True)),
+        auto_renew=_flag(data, "auto_renew", True),
         notice_days=_int(data, "notice_days", 0, 365, 30) or 0,
         payment_terms_days=_int(data, "payment_terms_days", 0, 180, 14) or 0,
         service_every_months=_int(data, "service_every_months", 1, 60, None),
         access_level=_choice(data, "access_level", ACCESS_LEVELS, "restricted"),
         proration=_choice(data, "proration", PRORATION, "now"),
         reminder_days=tuple(sorted(set(reminders), reverse=True)),
-        options=_options(list(data.get("options") or [])),
+        options=_options(data.get("options") or []),
     )
 
 

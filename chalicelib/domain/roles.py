@@ -44,6 +44,8 @@ class Permission(Enum):
     UPLOAD_DOCUMENTS = ("upload_documents", frozenset({Role.ADMIN, Role.SALES, Role.BILLING, Role.SERVICE}))
     LOG_INTERACTIONS = ("log_interactions", frozenset({Role.ADMIN, Role.SALES, Role.BILLING, Role.SERVICE}))
     IMPORT_DATA = ("import_data", frozenset({Role.ADMIN}))
+    VIEW_CONTRACTS = ("view_contracts", ALL_ROLES)
+    MANAGE_TEMPLATES = ("manage_templates", frozenset({Role.ADMIN, Role.SALES}))
     EXPORT_DATA = ("export_data", frozenset({Role.ADMIN, Role.BILLING}))
     MANAGE_STAFF = ("manage_staff", frozenset({Role.ADMIN}))
     VIEW_AUDIT = ("view_audit", frozenset({Role.ADMIN}))
@@ -76,6 +78,8 @@ class ApiScope(StrEnum):
     DOCUMENTS_WRITE = "documents:write"
     MERGE = "records:merge"
     EXPORT = "exports:read"
+    CONTRACTS_READ = "contracts:read"
+    CONTRACTS_WRITE = "contracts:write"
 
     @classmethod
     def parse_many(cls, values: list[str]) -> frozenset[ApiScope]:

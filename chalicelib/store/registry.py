@@ -8,7 +8,14 @@ from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
-from chalicelib.store import models, models_activity, models_catalogue, models_contacts, models_imports
+from chalicelib.store import (
+    models,
+    models_activity,
+    models_catalogue,
+    models_contacts,
+    models_contracts,
+    models_imports,
+)
 from chalicelib.store.base import bind_model
 
 MODELS: tuple[type[Model], ...] = (
@@ -38,6 +45,7 @@ MODELS: tuple[type[Model], ...] = (
     models_catalogue.ItemModel,
     models_imports.ImportModel,
     models_imports.ImportMappingModel,
+    models_contracts.ContractTemplateModel,
 )
 
 # Captured before any binding renames the tables.

@@ -73,4 +73,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ('/tasks/{task_id}/complete', 'POST', 'chalicelib.web.admin.tasks', 'task_complete', 'LOG_INTERACTIONS'),
     ('/tasks/{task_id}/reassign', 'POST', 'chalicelib.web.admin.tasks', 'task_reassign', 'LOG_INTERACTIONS'),
     ('/tasks/{task_id}/reopen', 'POST', 'chalicelib.web.admin.tasks', 'task_reopen', 'LOG_INTERACTIONS'),
+    ('/templates', 'GET', 'chalicelib.web.admin.templates', 'template_list', 'VIEW_CONTRACTS'),
+    ('/templates', 'POST', 'chalicelib.web.admin.templates', 'template_create', 'MANAGE_TEMPLATES'),
+    ('/templates/{template_id}', 'GET', 'chalicelib.web.admin.templates', 'template_detail', 'VIEW_CONTRACTS'),
+    ('/templates/{template_id}', 'POST', 'chalicelib.web.admin.templates', 'template_update', 'MANAGE_TEMPLATES'),
 ]

@@ -1,0 +1,93 @@
+"""Contract templates over JSON (issue 4; contracts follow)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.contract_templates import ContractTemplate
+from chalicelib.domain.roles import ApiScope
+from chalicelib.web.api.routing import ApiContext, endpoint
+
+TEMPLATE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "currency": {"type": "string"},
+        "period": {"type": "string", "examples": ["monthly", "quarterly", "yearly", "every_6_months"]},
+        "timing": {"enum": ["advance", "arrears"]},
+        "term_periods": {"type": ["integer", "null"]},
+        "auto_renew": {"type": "boolean"},
+        "notice_days": {"type": "integer"},
+        "payment_terms_days": {"type": "integer"},
+        "service_every_months": {"type": ["integer", "null"]},
+        "access_level": {"enum": ["restricted", "upgrade_only", "upgrade_and_downgrade"]},
+        "proration": {"enum": ["now", "period_end"]},
+        "reminder_days": {"type": "array", "items": {"type": "integer"}},
+        "active": {"type": "boolean"},
+        "options": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "label": {"type": "string"},
+                    "price_minor": {"type": "integer"},
+                    "setup_fee_minor": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+
+
+def as_json(template: ContractTemplate) -> dict[str, Any]:
+    return {
+        "id": template.id,
+        "name": template.name,
+        **template.terms(),
+        "active": template.active,
+        "options": template.options_json(),
+    }
+
+
+@endpoint("/contract-templates", "GET", summary="Contract templates", scope=ApiScope.CONTRACTS_READ)
+def list_templates(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.store import contract_templates
+
+    return {"items": [as_json(t) for t in contract_templates.list_all()]}
+
+
+@endpoint(
+    "/contract-templates",
+    "POST",
+    summary="Create a contract template",
+    scope=ApiScope.CONTRACTS_WRITE,
+    request_schema=TEMPLATE,
+    status=201,
+)
+def post_template(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.services.manage_templates import create_template
+
+    return as_json(create_template(ctx.body, actor=ctx.actor, now=ctx.now))
+
+
+@endpoint(
+    "/contract-templates/{template_id}", "GET", summary="One contract template", scope=ApiScope.CONTRACTS_READ
+)
+def get_template(ctx: ApiContext, template_id: str) -> dict[str, Any]:
+    from chalicelib.store import contract_templates
+
+    return as_json(contract_templates.get(template_id))
+
+
+@endpoint(
+    "/contract-templates/{template_id}",
+    "PATCH",
+    summary="Change terms of a contract template",
+    scope=ApiScope.CONTRACTS_WRITE,
+    request_schema=TEMPLATE,
+)
+def patch_template(ctx: ApiContext, template_id: str) -> dict[str, Any]:
+    from chalicelib.services.manage_templates import update_template
+
+    return as_json(update_template(template_id, ctx.body, actor=ctx.actor, now=ctx.now))
