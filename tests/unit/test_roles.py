@@ -24,6 +24,7 @@ def test_viewer_can_only_look() -> None:
         Permission.VIEW_HOME,
         Permission.VIEW_CUSTOMERS,
         Permission.VIEW_CATALOGUE,
+        Permission.VIEW_CONTRACTS,
         Permission.OWN_ACCOUNT,
     }
 
