@@ -16,6 +16,7 @@ from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
 from chalicelib.web.responses import redirect
 
 PERIODS = ("weekly", "monthly", "quarterly", "yearly", "every_2_months", "every_6_months")
+NEW_TEMPLATE = {"auto_renew": "1", "reminder_days": "30, 7", "period": "monthly"}
 _NUMBERS = ("term_periods", "notice_days", "payment_terms_days", "service_every_months")
 
 
@@ -82,11 +83,7 @@ def _form(template: ContractTemplate) -> dict[str, str]:
 def _render(
     ctx: PageContext, template: ContractTemplate | None, status: int = 200, error: DomainError | None = None
 ) -> Response:
-    form = (
-        ctx.form
-        if error
-        else (_form(template) if template else {"auto_renew": "1", "reminder_days": "30, 7"})
-    )
+    form = ctx.form if error else (_form(template) if template else NEW_TEMPLATE)
     return ctx.render(
         "admin/templates.html",
         status,
