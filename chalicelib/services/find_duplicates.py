@@ -92,9 +92,9 @@ def _everything(entity: str) -> Iterable[Any]:
         items: Iterable[Any] = CustomerModel.by_name.query("customer", limit=REPORT_LIMIT)
         convert: Any = customers.from_item
     elif entity == "person":
-        items, convert = PersonModel.by_name.query("person", limit=REPORT_LIMIT), people._person
+        items, convert = PersonModel.by_name.query("person", limit=REPORT_LIMIT), people.from_item
     elif entity == "address":
-        items, convert = AddressModel.scan(limit=REPORT_LIMIT), addresses._address
+        items, convert = AddressModel.scan(limit=REPORT_LIMIT), addresses.from_item
     else:
         raise ValidationError("entity must be customer, person or address", field="entity")
     for item in items:

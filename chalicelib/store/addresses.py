@@ -12,7 +12,7 @@ from chalicelib.store import records
 from chalicelib.store.models_contacts import AddressModel
 
 
-def _address(item: AddressModel) -> Address:
+def from_item(item: AddressModel) -> Address:
     return Address(
         id=item.id,
         label=item.label or "",
@@ -49,14 +49,14 @@ def to_item(address: Address, version: int) -> AddressModel:
 
 def get(address_id: str) -> Address:
     try:
-        return _address(AddressModel.get(address_id))
+        return from_item(AddressModel.get(address_id))
     except DoesNotExist:
         raise NotFound(f"no address {address_id}", field="address_id") from None
 
 
 def get_many(address_ids: list[str]) -> dict[str, Address]:
     wanted = [i for i in dict.fromkeys(address_ids) if i]
-    return {i.id: _address(i) for i in AddressModel.batch_get(wanted)} if wanted else {}
+    return {i.id: from_item(i) for i in AddressModel.batch_get(wanted)} if wanted else {}
 
 
 def create(address: Address, entry: AuditEntry) -> Address:

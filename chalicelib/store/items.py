@@ -14,7 +14,7 @@ from chalicelib.store.models_catalogue import ItemModel
 PAGE_SIZE = 100
 
 
-def _item_of(model: ItemModel) -> Item:
+def from_item(model: ItemModel) -> Item:
     return Item(
         id=model.id,
         product_id=model.product_id,
@@ -30,7 +30,7 @@ def _item_of(model: ItemModel) -> Item:
     )
 
 
-def _model(item: Item, version: int) -> ItemModel:
+def to_item(item: Item, version: int) -> ItemModel:
     return ItemModel(
         id=item.id,
         product_id=item.product_id,
@@ -50,7 +50,7 @@ def _model(item: Item, version: int) -> ItemModel:
 
 def get(item_id: str) -> Item:
     try:
-        return _item_of(ItemModel.get(item_id))
+        return from_item(ItemModel.get(item_id))
     except DoesNotExist:
         raise NotFound(f"no item {item_id}", field="item_id") from None
 
@@ -58,12 +58,12 @@ def get(item_id: str) -> Item:
 def get_many(item_ids: list[str]) -> list[Item]:
     """One BatchGetItem per 100 ids, in the order asked; missing ids are left out."""
     wanted = list(dict.fromkeys(i for i in item_ids if i))
-    found = {m.id: _item_of(m) for m in ItemModel.batch_get(wanted)} if wanted else {}
+    found = {m.id: from_item(m) for m in ItemModel.batch_get(wanted)} if wanted else {}
     return [found[i] for i in wanted if i in found]
 
 
 def create(item: Item, entry: AuditEntry, product_label: str = "") -> Item:
-    records.save_new(item, _model(item, 1), entry, item.claims(product_label))
+    records.save_new(item, to_item(item, 1), entry, item.claims(product_label))
     return item
 
 
@@ -73,8 +73,8 @@ def update(before: Item, after: Item, entry: AuditEntry, product_label: str = ""
         before,
         after,
         model=ItemModel,
-        to_item=_model,
-        from_item=_item_of,
+        to_item=to_item,
+        from_item=from_item,
         claims=(before.claims(), after.claims(product_label)),
         entry=entry,
         label="item",
@@ -85,7 +85,7 @@ def update(before: Item, after: Item, entry: AuditEntry, product_label: str = ""
 
 def of_owner(owner_id: str, limit: int = PAGE_SIZE) -> list[Item]:
     """A customer's items sorted by serial: one index query."""
-    return [_item_of(m) for m in ItemModel.by_owner.query(owner_id, limit=limit)]
+    return [from_item(m) for m in ItemModel.by_owner.query(owner_id, limit=limit)]
 
 
 def by_serial(serial: str, limit: int = PAGE_SIZE) -> list[Item]:

@@ -16,7 +16,7 @@ from pynamodb.models import Model
 from chalicelib.store.base import JSONAttribute
 
 
-class _Meta:
+class TableDefaults:
     billing_mode = "PAY_PER_REQUEST"
     point_in_time_recovery = True
 
@@ -30,7 +30,7 @@ class StaffByEmail(GlobalSecondaryIndex["StaffModel"]):
 
 
 class StaffModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "staff"
 
     id = UnicodeAttribute(hash_key=True)
@@ -49,7 +49,7 @@ class EmailClaimModel(Model):
 
     # (Staff predate unique_keys below; kept as they are.)
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "staff_emails"
 
     email = UnicodeAttribute(hash_key=True)
@@ -57,7 +57,7 @@ class EmailClaimModel(Model):
 
 
 class SessionModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "sessions"
         point_in_time_recovery = False  # short-lived; losing them only signs people out
 
@@ -68,7 +68,7 @@ class SessionModel(Model):
 
 
 class ThrottleModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "throttle"
         point_in_time_recovery = False
 
@@ -96,7 +96,7 @@ class AuditByDay(GlobalSecondaryIndex["AuditModel"]):
 
 
 class AuditModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "audit"
 
     entity = UnicodeAttribute(hash_key=True)  # "<type>#<id>"
@@ -112,7 +112,7 @@ class AuditModel(Model):
 
 
 class ApiKeyModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "api_keys"
 
     id = UnicodeAttribute(hash_key=True)
@@ -135,7 +135,7 @@ class JobRunsRecent(GlobalSecondaryIndex["JobRunModel"]):
 
 
 class JobRunModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "job_runs"
 
     job = UnicodeAttribute(hash_key=True)
@@ -173,7 +173,7 @@ class MailByStatus(GlobalSecondaryIndex["MailModel"]):
 class MailModel(Model):
     """Every email the product sends, whatever the backend: nothing sent is lost from view."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "mail"
 
     id = UnicodeAttribute(hash_key=True)
@@ -229,7 +229,7 @@ class CustomersByTaxId(GlobalSecondaryIndex["CustomerModel"]):
 class CustomerModel(Model):
     """An organisation we deal with: a customer (C1), also a vendor or principal by category."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "customers"
 
     id = UnicodeAttribute(hash_key=True)
@@ -272,7 +272,7 @@ class LookupModel(Model):
     category/<kind>:<code>, uses/customer#<id> (records referencing it: for merges), postcode/<norm>.
     """
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "lookups"
 
     key = UnicodeAttribute(hash_key=True)
@@ -282,7 +282,7 @@ class LookupModel(Model):
 class UniqueKeyModel(Model):
     """Uniqueness claims (product code, serial per product, external ids): a conditional put each."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "unique_keys"
 
     key = UnicodeAttribute(hash_key=True)

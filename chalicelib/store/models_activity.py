@@ -7,13 +7,13 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAtt
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.store.models import _Meta
+from chalicelib.store.models import TableDefaults
 
 
 class RelationshipModel(Model):
     """A relation between two people (C6); written in both directions with the inverse kind."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "relationships"
 
     person_id = UnicodeAttribute(hash_key=True)
@@ -35,7 +35,7 @@ class DocumentsByOwner(GlobalSecondaryIndex["DocumentModel"]):
 class DocumentModel(Model):
     """A file on a person or organisation (C4); who may view or download it is per document."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "documents"
 
     id = UnicodeAttribute(hash_key=True)
@@ -64,7 +64,7 @@ class InteractionsBySubject(GlobalSecondaryIndex["InteractionModel"]):
 class InteractionModel(Model):
     """A call, letter, meeting or visit report about a person or organisation (C7)."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "interactions"
 
     id = UnicodeAttribute(hash_key=True)
@@ -107,7 +107,7 @@ class TasksBySubject(GlobalSecondaryIndex["TaskModel"]):
 class TaskModel(Model):
     """A follow-up of an interaction: who, by when; done closes it (C7)."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "tasks"
 
     id = UnicodeAttribute(hash_key=True)

@@ -6,7 +6,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.store.models import _Meta
+from chalicelib.store.models import TableDefaults
 
 
 class ProductsByName(GlobalSecondaryIndex["ProductModel"]):
@@ -19,7 +19,7 @@ class ProductsByName(GlobalSecondaryIndex["ProductModel"]):
 
 
 class ProductModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "products"
 
     id = UnicodeAttribute(hash_key=True)
@@ -42,7 +42,7 @@ class ProductModel(Model):
 
 
 class PriceListModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "price_lists"
 
     id = UnicodeAttribute(hash_key=True)
@@ -55,7 +55,7 @@ class PriceListModel(Model):
 class PriceModel(Model):
     """A product's price in one price list, in integer minor units of the list's currency."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "prices"
 
     product_id = UnicodeAttribute(hash_key=True)
@@ -76,7 +76,7 @@ class ItemsByOwner(GlobalSecondaryIndex["ItemModel"]):
 class ItemModel(Model):
     """A serial-numbered item a customer owns: the installed base (S1)."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "items"
 
     id = UnicodeAttribute(hash_key=True)

@@ -14,7 +14,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.store.base import JSONAttribute
-from chalicelib.store.models import _Meta
+from chalicelib.store.models import TableDefaults
 
 
 class PeopleByName(GlobalSecondaryIndex["PersonModel"]):
@@ -27,7 +27,7 @@ class PeopleByName(GlobalSecondaryIndex["PersonModel"]):
 
 
 class PersonModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "people"
 
     id = UnicodeAttribute(hash_key=True)
@@ -60,7 +60,7 @@ class MembershipByCustomer(GlobalSecondaryIndex["MembershipModel"]):
 class MembershipModel(Model):
     """A person at an organisation, with the role and contact details that apply there (C2)."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "memberships"
 
     person_id = UnicodeAttribute(hash_key=True)
@@ -75,7 +75,7 @@ class MembershipModel(Model):
 class AddressModel(Model):
     """An address kept once; records point to it by id, so one edit changes it everywhere (C3)."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "addresses"
 
     id = UnicodeAttribute(hash_key=True)
@@ -96,7 +96,7 @@ class AddressModel(Model):
 class CustomFieldModel(Model):
     """An admin-defined field of customers or people (text, number, date, choice)."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "custom_fields"
 
     entity = UnicodeAttribute(hash_key=True)  # customer | person
@@ -111,7 +111,7 @@ class CustomFieldModel(Model):
 class CategoryModel(Model):
     """Codes and categories (C5): region, industry, function... Membership lives in lookups."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "categories"
 
     kind = UnicodeAttribute(hash_key=True)

@@ -6,13 +6,13 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.models import Model
 
 from chalicelib.store.base import JSONAttribute
-from chalicelib.store.models import _Meta
+from chalicelib.store.models import TableDefaults
 
 
 class ContractTemplateModel(Model):
     """Terms a contract starts from (B20): few per business, listed by one small scan."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "contract_templates"
 
     id = UnicodeAttribute(hash_key=True)

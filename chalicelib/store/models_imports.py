@@ -7,7 +7,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.store.base import JSONAttribute
-from chalicelib.store.models import _Meta
+from chalicelib.store.models import TableDefaults
 
 
 class ImportsRecent(GlobalSecondaryIndex["ImportModel"]):
@@ -20,7 +20,7 @@ class ImportsRecent(GlobalSecondaryIndex["ImportModel"]):
 
 
 class ImportModel(Model):
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "imports"
 
     id = UnicodeAttribute(hash_key=True)
@@ -52,7 +52,7 @@ class ImportModel(Model):
 class ImportMappingModel(Model):
     """The column mapping last used for a file layout, offered again next time."""
 
-    class Meta(_Meta):
+    class Meta(TableDefaults):
         table_name = "import_mappings"
 
     entity = UnicodeAttribute(hash_key=True)

@@ -15,7 +15,7 @@ from chalicelib.store.models_contacts import MembershipModel, PersonModel
 PAGE_SIZE = 50
 
 
-def _person(item: PersonModel) -> Person:
+def from_item(item: PersonModel) -> Person:
     return Person(
         id=item.id,
         first_name=item.first_name or "",
@@ -53,14 +53,14 @@ def to_item(person: Person, version: int) -> PersonModel:
 
 def get(person_id: str) -> Person:
     try:
-        return _person(PersonModel.get(person_id))
+        return from_item(PersonModel.get(person_id))
     except DoesNotExist:
         raise NotFound(f"no person {person_id}", field="person_id") from None
 
 
 def get_many(person_ids: list[str]) -> list[Person]:
     wanted = list(dict.fromkeys(person_ids))
-    found = {i.id: _person(i) for i in PersonModel.batch_get(wanted)} if wanted else {}
+    found = {i.id: from_item(i) for i in PersonModel.batch_get(wanted)} if wanted else {}
     return [found[i] for i in person_ids if i in found]
 
 
@@ -75,7 +75,7 @@ def update(before: Person, after: Person, entry: AuditEntry) -> Person:
         after,
         model=PersonModel,
         to_item=to_item,
-        from_item=_person,
+        from_item=from_item,
         claims=(before.claims(), after.claims()),
         entry=entry,
         label="person",
@@ -87,7 +87,7 @@ def update(before: Person, after: Person, entry: AuditEntry) -> Person:
 def page(prefix: str = "", limit: int = PAGE_SIZE) -> list[Person]:
     condition = PersonModel.sort_name.startswith(sort_name(prefix)) if prefix.strip() else None
     result = PersonModel.by_name.query("person", range_key_condition=condition, limit=limit)
-    return [_person(i) for i in result if not i.merged_into]
+    return [from_item(i) for i in result if not i.merged_into]
 
 
 def find(kind: str, value: str) -> list[Person]:

@@ -19,7 +19,7 @@ from chalicelib.store.models_catalogue import ProductModel
 PAGE_SIZE = 50
 
 
-def _product(item: ProductModel) -> Product:
+def from_item(item: ProductModel) -> Product:
     return Product(
         id=item.id,
         code=item.code,
@@ -37,7 +37,7 @@ def _product(item: ProductModel) -> Product:
     )
 
 
-def _item(product: Product, version: int) -> ProductModel:
+def to_item(product: Product, version: int) -> ProductModel:
     return ProductModel(
         id=product.id,
         code=product.code,
@@ -59,7 +59,7 @@ def _item(product: Product, version: int) -> ProductModel:
 
 def get(product_id: str) -> Product:
     try:
-        return _product(ProductModel.get(product_id))
+        return from_item(ProductModel.get(product_id))
     except DoesNotExist:
         raise NotFound(f"no product {product_id}", field="product_id") from None
 
@@ -67,11 +67,11 @@ def get(product_id: str) -> Product:
 def get_many(product_ids: list[str]) -> dict[str, Product]:
     """One BatchGetItem per 100 ids; missing ids are left out."""
     wanted = [i for i in dict.fromkeys(product_ids) if i]
-    return {i.id: _product(i) for i in ProductModel.batch_get(wanted)} if wanted else {}
+    return {i.id: from_item(i) for i in ProductModel.batch_get(wanted)} if wanted else {}
 
 
 def create(product: Product, entry: AuditEntry) -> Product:
-    records.save_new(product, _item(product, 1), entry, product.claims())
+    records.save_new(product, to_item(product, 1), entry, product.claims())
     return product
 
 
@@ -81,8 +81,8 @@ def update(before: Product, after: Product, entry: AuditEntry) -> Product:
         before,
         after,
         model=ProductModel,
-        to_item=_item,
-        from_item=_product,
+        to_item=to_item,
+        from_item=from_item,
         claims=(before.claims(), after.claims()),
         entry=entry,
         label="product",
@@ -109,7 +109,7 @@ def page(
     result = ProductModel.by_name.query(
         "product", range_key_condition=condition, limit=limit, last_evaluated_key=last_key
     )
-    products = [_product(i) for i in result]
+    products = [from_item(i) for i in result]
     next_key = result.last_evaluated_key
     cursor_out = _encode_cursor(next_key["id"]["S"], next_key["sort_name"]["S"]) if next_key else None
     return products, cursor_out

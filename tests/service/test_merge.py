@@ -133,7 +133,7 @@ def test_merging_people_moves_memberships_and_relationships() -> None:
     rows = {(r.person_id, r.other_id, r.kind) for r in RelationshipModel.scan()}
     assert rows == {(anna.id, peter.id, "spouse"), (peter.id, anna.id, "spouse")}
     assert people.get(anna.id).phone == "+421 905 1"
-    live = {p.id for p in map(people._person, PersonModel.scan()) if not p.merged_into}
+    live = {p.id for p in map(people.from_item, PersonModel.scan()) if not p.merged_into}
     assert live == {anna.id, peter.id}
 
 

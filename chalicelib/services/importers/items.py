@@ -14,8 +14,8 @@ from chalicelib.domain.items import Item, serial_claim, validate_item_fields
 from chalicelib.services.importers.base import Candidate, RunContext
 from chalicelib.services.importers.keyed import KeyedImporter
 from chalicelib.store import products
-from chalicelib.store.items import _item_of as item_of  # the store's own model mapping
-from chalicelib.store.items import _model as item_model
+from chalicelib.store.items import from_item as item_of
+from chalicelib.store.items import to_item as item_model
 from chalicelib.store.models import UniqueKeyModel
 from chalicelib.store.models_catalogue import ItemModel
 

@@ -18,7 +18,7 @@ from chalicelib.services.importers.base import BatchResult, Candidate, RunContex
 from chalicelib.services.importers.keyed import KeyedImporter
 from chalicelib.store.models import LookupModel
 from chalicelib.store.models_contacts import MembershipModel, PersonModel
-from chalicelib.store.people import _person as person_of  # the store's own model mapping
+from chalicelib.store.people import from_item as person_of
 from chalicelib.store.people import to_item
 
 LINK_FIELDS = ("customer_code", "role")

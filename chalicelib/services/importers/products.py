@@ -9,8 +9,8 @@ from chalicelib.domain.catalogue import Product, validate_product_fields
 from chalicelib.services.importers.base import Candidate, RunContext
 from chalicelib.services.importers.keyed import KeyedImporter
 from chalicelib.store.models_catalogue import ProductModel
-from chalicelib.store.products import _item as product_item  # the store's own model mapping
-from chalicelib.store.products import _product as product_of
+from chalicelib.store.products import from_item as product_of
+from chalicelib.store.products import to_item as product_item
 
 # Spreadsheets from other systems say yes and no in their users' languages.
 _YES = ("ano", "áno", "oui", "да", "так", "ja", "si", "sí", "tak", "y")
