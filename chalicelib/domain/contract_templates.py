@@ -1,20 +1,59 @@
-"""Contract templates (B20, B23): the terms a contract starts from, validated as typed in."""
+"""Contract templates (B20, B22, B23): the terms a contract starts from, validated as typed in."""
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.money import check_currency
 from chalicelib.domain.periods import Cadence
 
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
+
 ACCESS_LEVELS = ("restricted", "upgrade_only", "upgrade_and_downgrade")
 BILLING_TIMING = ("advance", "arrears")
 PRORATION = ("now", "period_end")  # when a mid-period change takes effect (X1)
 _OPTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+# Health conditions (B22): facts analytics counts per contract, each a whole number.
+HEALTH_METRICS = (
+    "days_past_due",  # days the oldest unpaid invoice is past its due date (0: none overdue)
+    "open_invoices",  # invoices issued and not yet paid
+    "failed_payments_90d",  # failed payment attempts in the last 90 days
+    "open_complaints",  # complaints logged on the contract and not yet resolved
+    "overdue_visits",  # planned service visits (S10) past their date and not done
+    "days_to_end",  # days until the current term ends; open-ended contracts have no such fact
+    "usage_percent",  # usage of what the contract includes, in percent (may pass 100)
+)
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+}
+HEALTH_OPS = tuple(_COMPARE)
+MAX_HEALTH_CONDITIONS, MAX_HEALTH_VALUE = 10, 1_000_000
+
+# Emails the template sends at each stage of a contract's life; bodies are plain-text Jinja.
+EMAIL_STAGES = (
+    "welcome",  # the contract started
+    "renewal_reminder",  # sent on each reminder day before the term ends
+    "renewed",
+    "expired",
+    "cancelled",
+    "suspended",
+    "visit_done",  # a service visit was done: asks for feedback
+)
+MAX_SUBJECT, MAX_BODY = 200, 5000
 
 
 @dataclass(frozen=True)
@@ -25,6 +64,32 @@ class TemplateOption:
     label: str
     price_minor: int
     setup_fee_minor: int = 0
+
+
+@dataclass(frozen=True)
+class HealthCondition:
+    """What a healthy contract satisfies, e.g. days_past_due <= 14."""
+
+    metric: str
+    op: str
+    value: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.metric} {self.op} {self.value}"
+
+    def holds(self, actual: int) -> bool:
+        return _COMPARE[self.op](actual, self.value)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"metric": self.metric, "op": self.op, "value": self.value}
+
+
+@dataclass(frozen=True)
+class StageEmail:
+    stage: str
+    subject: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +108,8 @@ class ContractTemplate:
     proration: str = "now"
     reminder_days: tuple[int, ...] = (30, 7)
     options: tuple[TemplateOption, ...] = field(default_factory=tuple)
+    health: tuple[HealthCondition, ...] = field(default_factory=tuple)
+    emails: tuple[StageEmail, ...] = field(default_factory=tuple)  # in EMAIL_STAGES order
 
     active: bool = True
     created_at: datetime | None = None
@@ -72,7 +139,12 @@ class ContractTemplate:
             "access_level": self.access_level,
             "proration": self.proration,
             "reminder_days": list(self.reminder_days),
+            "health": [c.as_json() for c in self.health],
+            "emails": {e.stage: {"subject": e.subject, "body": e.body} for e in self.emails},
         }
+
+    def email(self, stage: str) -> StageEmail | None:
+        return next((e for e in self.emails if e.stage == stage), None)
 
     def options_json(self) -> list[dict[str, Any]]:
         return [
@@ -144,6 +216,121 @@ def _options(raw: Any) -> tuple[TemplateOption, ...]:
     return tuple(options)
 
 
+def health_condition(raw: Any, where: str) -> HealthCondition:
+    if not isinstance(raw, dict):
+        raise ValidationError(f"{where} must be an object with metric, op and value", field=where)
+    metric, op, value = raw.get("metric"), raw.get("op"), raw.get("value")
+    if metric not in HEALTH_METRICS:
+        raise ValidationError(
+            f"{where}.metric must be one of {', '.join(HEALTH_METRICS)}", field=f"{where}.metric"
+        )
+    if op not in HEALTH_OPS:
+        raise ValidationError(f"{where}.op must be one of {' '.join(HEALTH_OPS)}", field=f"{where}.op")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_HEALTH_VALUE:
+        raise ValidationError(
+            f"{where}.value must be a whole number from 0 to {MAX_HEALTH_VALUE}", field=f"{where}.value"
+        )
+    return HealthCondition(metric=metric, op=op, value=value)
+
+
+def _health(raw: Any) -> tuple[HealthCondition, ...]:
+    if not isinstance(raw, list | tuple):
+        raise ValidationError("health must be a list of conditions", field="health")
+    if len(raw) > MAX_HEALTH_CONDITIONS:
+        raise ValidationError(f"health takes at most {MAX_HEALTH_CONDITIONS} conditions", field="health")
+    return tuple(health_condition(c, f"health[{i}]") for i, c in enumerate(raw))
+
+
+def evaluate_health(
+    conditions: Iterable[HealthCondition], facts: Mapping[str, int]
+) -> tuple[bool, list[str]]:
+    """Healthy when every condition holds; a fact analytics does not know is no failure."""
+    failed = [
+        f"{c.text} (is {facts[c.metric]})"
+        for c in conditions
+        if facts.get(c.metric) is not None and not c.holds(facts[c.metric])
+    ]
+    return not failed, failed
+
+
+@cache
+def _jinja() -> SandboxedEnvironment:
+    # Imported here: only templates with emails pay for jinja2. Plain text, so no escaping;
+    # a missing placeholder (even customer.name) renders empty rather than failing the send.
+    from jinja2 import ChainableUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        autoescape=False, undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+
+
+@lru_cache(maxsize=256)
+def _compiled(text: str) -> Template:
+    # Cached: every load of a template validates it again.
+    return _jinja().from_string(text)
+
+
+def _email_text(email: dict[str, Any], stage: str, name: str, limit: int) -> str:
+    where = f"emails.{stage}.{name}"
+    value = email.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{where} is required", field=where)
+    value = value.replace("\r\n", "\n").strip()
+    if len(value) > limit:
+        raise ValidationError(f"{where} takes at most {limit} characters", field=where)
+    if name == "subject" and len(value.splitlines()) > 1:  # a mail header is one line
+        raise ValidationError(f"{where} must be one line", field=where)
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        _compiled(value)
+    except TemplateSyntaxError as error:
+        raise ValidationError(f"{where} line {error.lineno}: {error.message}", field=where) from None
+    return value
+
+
+def _emails(raw: Any) -> tuple[StageEmail, ...]:
+    if not isinstance(raw, dict):
+        raise ValidationError("emails must be an object of stage: {subject, body}", field="emails")
+    for stage, email in raw.items():
+        where = f"emails.{stage}"
+        if stage not in EMAIL_STAGES:
+            raise ValidationError(f"{where}: no such stage; use {', '.join(EMAIL_STAGES)}", field=where)
+        if not isinstance(email, dict):
+            raise ValidationError(f"{where} must be an object with subject and body", field=where)
+    return tuple(
+        StageEmail(
+            stage=stage,
+            subject=_email_text(raw[stage], stage, "subject", MAX_SUBJECT),
+            body=_email_text(raw[stage], stage, "body", MAX_BODY),
+        )
+        for stage in EMAIL_STAGES
+        if stage in raw
+    )
+
+
+def render_stage_email(
+    template: ContractTemplate, stage: str, values: Mapping[str, Any]
+) -> tuple[str, str] | None:
+    """(subject, body) for a stage, or None when the template sends nothing then."""
+    if stage not in EMAIL_STAGES:
+        raise ValueError(f"no email stage {stage}")
+    email = template.email(stage)
+    if email is None:
+        return None
+    from jinja2 import TemplateError
+
+    try:
+        subject = _compiled(email.subject).render(values)
+        body = _compiled(email.body).render(values)
+    except (TemplateError, ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # Staff-written text: name the stage rather than crash whoever sends it.
+        where = f"emails.{stage}"
+        raise ValidationError(f"{where} cannot be rendered: {error}", field=where) from None
+    return " ".join(subject.split()), body  # values with line breaks must not split the header
+
+
 def validate_template(template_id: str, data: dict[str, Any]) -> ContractTemplate:
     name = str(data.get("name") or "").strip()
     if not name:
@@ -170,6 +357,9 @@ def validate_template(template_id: str, data: dict[str, Any]) -> ContractTemplat
         proration=_choice(data, "proration", PRORATION, "now"),
         reminder_days=tuple(sorted(set(reminders), reverse=True)),
         options=_options(data.get("options") or []),
+        # Both live in the stored terms; items saved before B22 have neither.
+        health=_health(data.get("health") or []),
+        emails=_emails(data.get("emails") or {}),
     )
 
 

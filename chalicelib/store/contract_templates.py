@@ -15,6 +15,7 @@ from chalicelib.store.models_contracts import ContractTemplateModel
 
 
 def from_item(item: Any) -> ContractTemplate:
+    # terms also carry health (B22) and emails; items saved before them have neither and load with none.
     template = validate_template(item.id, {"name": item.name, **item.terms, "options": item.options or []})
     return replace(template, active=bool(item.active), created_at=item.created_at)
 

@@ -1,12 +1,22 @@
-"""Contract templates (B20, B23): list, create and edit; options typed one per line."""
+"""Contract templates (B20, B22, B23): list, create and edit; options and health conditions one per line."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalice import Response
 
-from chalicelib.domain.contract_templates import ACCESS_LEVELS, BILLING_TIMING, PRORATION, ContractTemplate
+from chalicelib.domain.contract_templates import (
+    ACCESS_LEVELS,
+    BILLING_TIMING,
+    EMAIL_STAGES,
+    HEALTH_METRICS,
+    HEALTH_OPS,
+    MAX_HEALTH_VALUE,
+    PRORATION,
+    ContractTemplate,
+)
 from chalicelib.domain.errors import DomainError, ValidationError
 from chalicelib.domain.money import parse_amount, plain_amount
 from chalicelib.domain.roles import Permission
@@ -18,6 +28,17 @@ from chalicelib.web.responses import redirect
 PERIODS = ("weekly", "monthly", "quarterly", "yearly", "every_2_months", "every_6_months")
 NEW_TEMPLATE = {"auto_renew": "1", "reminder_days": "30, 7", "period": "monthly"}
 _NUMBERS = ("term_periods", "notice_days", "payment_terms_days", "service_every_months")
+_DIGITS = re.compile(r"[0-9]{1,7}")  # not str.isdigit: int() fails on "²" and on 5000 digits
+_CONDITION = re.compile(r"^(?P<metric>[^\s<>=!]+)\s*(?P<op>[<>=!]+)\s*(?P<value>\S+)$")
+STAGE_LABELS = {
+    "welcome": "Welcome (contract started)",
+    "renewal_reminder": "Renewal reminder",
+    "renewed": "Renewed",
+    "expired": "Expired",
+    "cancelled": "Cancelled",
+    "suspended": "Suspended",
+    "visit_done": "Service visit done (feedback request)",
+}
 
 
 def _options(text: str, currency: str) -> list[dict[str, Any]]:
@@ -40,10 +61,45 @@ def _options(text: str, currency: str) -> list[dict[str, Any]]:
     return options
 
 
+def _condition(line: str, number: int) -> dict[str, Any]:
+    """One line of "metric op value", e.g. days_past_due <= 14, checked here so errors name the line."""
+    where = f"health line {number}"
+    match = _CONDITION.match(line.strip())
+    if not match:
+        raise ValidationError(f"{where}: write metric op value, e.g. days_past_due <= 14", field="health")
+    metric, op, value = match["metric"], match["op"], match["value"]
+    if metric not in HEALTH_METRICS:
+        raise ValidationError(
+            f"{where}: unknown metric {metric}; use {', '.join(HEALTH_METRICS)}", field="health"
+        )
+    if op not in HEALTH_OPS:
+        raise ValidationError(f"{where}: use one of {' '.join(HEALTH_OPS)}, not {op}", field="health")
+    if not (_DIGITS.fullmatch(value) and int(value) <= MAX_HEALTH_VALUE):
+        raise ValidationError(
+            f"{where}: {value} is not a whole number from 0 to {MAX_HEALTH_VALUE}", field="health"
+        )
+    return {"metric": metric, "op": op, "value": int(value)}
+
+
+def _health(text: str) -> list[dict[str, Any]]:
+    lines = enumerate((text or "").splitlines(), start=1)
+    return [_condition(line, number) for number, line in lines if line.strip()]
+
+
+def _emails(form: dict[str, str]) -> dict[str, dict[str, str]]:
+    """A stage with neither subject nor body sends nothing; with one of them the domain asks for both."""
+    emails = {}
+    for stage in EMAIL_STAGES:
+        subject, body = form.get(f"email_{stage}_subject", ""), form.get(f"email_{stage}_body", "")
+        if subject.strip() or body.strip():
+            emails[stage] = {"subject": subject, "body": body}
+    return emails
+
+
 def _data(form: dict[str, str]) -> dict[str, Any]:
     currency = (form.get("currency") or "").strip().upper()
     reminders = [d.strip() for d in (form.get("reminder_days") or "").split(",") if d.strip()]
-    if not all(d.isdigit() for d in reminders):
+    if not all(_DIGITS.fullmatch(d) for d in reminders):
         raise ValidationError(
             "reminder days must be whole numbers separated by commas", field="reminder_days"
         )
@@ -59,6 +115,8 @@ def _data(form: dict[str, str]) -> dict[str, Any]:
         "active": "1" in form.get("active", "1").split(","),
         "reminder_days": [int(d) for d in reminders] or [30, 7],
         "options": _options(form.get("options", ""), currency),
+        "health": _health(form.get("health", "")),
+        "emails": _emails(form),
         **{name: form.get(name, "") for name in _NUMBERS},
     }
 
@@ -69,12 +127,19 @@ def _form(template: ContractTemplate) -> dict[str, str]:
         f"{plain_amount(o.setup_fee_minor, template.currency)}"
         for o in template.options
     ]
-    terms = template.terms()
+    terms = {k: v for k, v in template.terms().items() if k not in ("health", "emails")}
+    emails = {
+        f"email_{e.stage}_{part}": text
+        for e in template.emails
+        for part, text in (("subject", e.subject), ("body", e.body))
+    }
     return {
         "name": template.name,
         **{k: "" if v is None else str(v) for k, v in terms.items()},
         "reminder_days": ", ".join(str(d) for d in template.reminder_days),
         "options": "\n".join(lines),
+        "health": "\n".join(c.text for c in template.health),
+        **emails,
         "auto_renew": "1" if template.auto_renew else "",
         "active": "1" if template.active else "0",
     }
@@ -95,6 +160,9 @@ def _render(
         timings=BILLING_TIMING,
         levels=ACCESS_LEVELS,
         prorations=PRORATION,
+        metrics=HEALTH_METRICS,
+        stages=STAGE_LABELS,
+        emails_set=sum(1 for s in EMAIL_STAGES if form.get(f"email_{s}_subject")),  # shown while folded
         saved=ctx.query.get("notice") == "saved",
     )
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.contract_templates import ContractTemplate
+from chalicelib.domain.contract_templates import (
+    EMAIL_STAGES,
+    HEALTH_METRICS,
+    HEALTH_OPS,
+    MAX_BODY,
+    MAX_HEALTH_CONDITIONS,
+    MAX_HEALTH_VALUE,
+    MAX_SUBJECT,
+    ContractTemplate,
+)
 from chalicelib.domain.roles import ApiScope
 from chalicelib.web.api.routing import ApiContext, endpoint
 
@@ -33,6 +42,33 @@ TEMPLATE: dict[str, Any] = {
                     "label": {"type": "string"},
                     "price_minor": {"type": "integer"},
                     "setup_fee_minor": {"type": "integer"},
+                },
+            },
+        },
+        "health": {
+            "type": "array",
+            "description": "B22: a contract is healthy while every condition holds, e.g. days_past_due <= 14",
+            "maxItems": MAX_HEALTH_CONDITIONS,
+            "items": {
+                "type": "object",
+                "required": ["metric", "op", "value"],
+                "properties": {
+                    "metric": {"enum": list(HEALTH_METRICS)},
+                    "op": {"enum": list(HEALTH_OPS)},
+                    "value": {"type": "integer", "minimum": 0, "maximum": MAX_HEALTH_VALUE},
+                },
+            },
+        },
+        "emails": {
+            "type": "object",
+            "description": "Plain-text Jinja per stage, e.g. Hello {{ customer_name }}; none if left out",
+            "propertyNames": {"enum": list(EMAIL_STAGES)},
+            "additionalProperties": {
+                "type": "object",
+                "required": ["subject", "body"],
+                "properties": {
+                    "subject": {"type": "string", "maxLength": MAX_SUBJECT},
+                    "body": {"type": "string", "maxLength": MAX_BODY},
                 },
             },
         },
