@@ -7,10 +7,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.domain import lookups
 from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.periods import check_timezone
 from chalicelib.domain.staff import normalise_email
 
 LOCALES = ("en", "ru", "uk", "sk", "fr")
@@ -149,13 +149,7 @@ def validate_customer_fields(data: dict[str, str]) -> dict[str, Any]:
     locale = (data.get("locale") or "en").strip().lower()
     if locale not in LOCALES:
         raise ValidationError(f"locale must be one of {', '.join(LOCALES)}", field="locale")
-    timezone = (data.get("timezone") or "UTC").strip()
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            f"{timezone!r} is not a time zone such as Europe/Bratislava", field="timezone"
-        ) from None
+    timezone = check_timezone(data.get("timezone") or "UTC")
     website = _text(data, "website", 200)
     if website and not re.match(r"^https?://[^\s/]+\.[^\s]+$", website):
         raise ValidationError("website must start with http:// or https://", field="website")

@@ -14,6 +14,18 @@ _EXPONENTS = {
 }
 MAX_MINOR = 10**15  # beyond any real price; keeps integers exact everywhere they travel
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+# ISO 4217 currencies in use (CLDR, via babel 2.18): a typo such as "EUD" is refused, not stored.
+CURRENCIES = frozenset(
+    (  # noqa: SIM905  (one compact block reads better than 154 lines)
+        "AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD "
+        "CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP "
+        "GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD "
+        "KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN "
+        "NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP "
+        "SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV "
+        "WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG"
+    ).split()
+)
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _MINUS = ("-", "\u2212")
 
@@ -26,6 +38,8 @@ def check_currency(currency: str, field: str = "currency") -> str:
     code = currency.strip().upper()
     if not _CURRENCY.match(code):
         raise ValidationError("currency must be a three-letter ISO code such as EUR", field=field)
+    if code not in CURRENCIES:
+        raise ValidationError(f"{code} is not a currency in use (ISO 4217)", field=field)
     return code
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.domain.errors import ValidationError
 
@@ -113,3 +113,12 @@ def local_date(instant: datetime, timezone: str) -> date:
 def local_midnight(day: date, timezone: str) -> datetime:
     """The instant (UTC) a local date starts: a bill dated `day` is due from this moment."""
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def check_timezone(name: str, field: str = "timezone") -> str:
+    name = name.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{name!r} is not a time zone such as Europe/Bratislava", field=field) from None
+    return name

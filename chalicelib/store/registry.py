@@ -46,6 +46,9 @@ MODELS: tuple[type[Model], ...] = (
     models_imports.ImportModel,
     models_imports.ImportMappingModel,
     models_contracts.ContractTemplateModel,
+    models_contracts.ContractModel,
+    models_contracts.ContractVersionModel,
+    models_contracts.VisitModel,
 )
 
 # Captured before any binding renames the tables.

@@ -1,0 +1,130 @@
+"""Changes on the contract screen (S6, X1): price, quantity, discount, lines, items, bill now, cancel.
+
+Each change is planned first (what it does, from which day, which credits and charges it settles)
+so the screen can show its prorated effect before it is confirmed; confirming saves exactly that
+plan, provided the contract is still the version the plan was made from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain.audit import Actor
+from chalicelib.domain.contract_lifecycle import ensure_changeable
+from chalicelib.domain.contract_pricing import parse_quantity
+from chalicelib.domain.contracts import (
+    Adjustment,
+    Contract,
+    add_line,
+    cancel,
+    change_line,
+    effective_day,
+    remove_line,
+    settle_invoiced_time,
+)
+from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.money import plain_amount
+from chalicelib.domain.periods import local_date
+from chalicelib.services.contract_lines import Pricing, check_items, discount_of, parse_lines
+from chalicelib.services.manage_contracts import check_version, parse_day, persist
+from chalicelib.store import contracts
+
+KINDS = ("price", "quantity", "discount", "add_line", "remove_line", "items", "bill_now", "cancel")
+
+
+@dataclass(frozen=True)
+class Plan:
+    before: Contract
+    after: Contract
+    day: date
+    adjustments: tuple[Adjustment, ...]
+    summary: str
+
+    @property
+    def net_minor(self) -> int:
+        return sum(a.amount_minor for a in self.adjustments)
+
+
+def _day(contract: Contract, data: dict[str, Any], today: date) -> date:
+    on = parse_day(data.get("effective_date"), "effective_date")
+    return effective_day(contract, str(data.get("when") or "template"), today, on)
+
+
+def _price(raw: Any) -> int:
+    if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise ValidationError(
+            "unit_price_minor must be whole minor units, not negative", field="unit_price_minor"
+        )
+    return raw
+
+
+def plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) -> Plan:
+    """What `kind` would do to the contract now; nothing is saved."""
+    if kind not in KINDS:
+        raise ValidationError(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    ensure_changeable(contract.status)
+    today = local_date(now, contract.timezone)
+    money = contract.currency
+    if kind == "bill_now":
+        summary = "bill now: the next invoice is brought forward to today"
+        return Plan(contract, replace(contract, bill_now=today), today, (), summary)
+    if kind == "cancel":
+        day = _day(contract, data, today)
+        after = cancel(contract, str(data.get("reason") or ""), str(data.get("note") or ""), day, today, now)
+        return _settled(contract, after, day, now, f"cancelled from {day} ({data.get('reason')})")
+    if kind == "items":
+        line = contract.line(str(data.get("line_id") or ""))
+        wanted = check_items(data.get("item_ids") or [], contract.customer_id, "item_ids")
+        lines = tuple(replace(x, item_ids=wanted) if x.id == line.id else x for x in contract.lines)
+        summary = f"items of {line.description}: {', '.join(wanted) or 'none'}"
+        return Plan(contract, replace(contract, lines=lines), today, (), summary)
+    day = _day(contract, data, today)
+    if kind == "add_line":
+        pricing = Pricing(money, contract.price_list_id)
+        new = parse_lines([data.get("line") or {}], pricing, contract.customer_id, field="line")[0]
+        after = replace(contract, lines=add_line(contract, new, day))
+        return _settled(contract, after, day, now, f"added {new.description} x {new.quantity} from {day}")
+    line = contract.line(str(data.get("line_id") or ""))
+    if kind == "remove_line":
+        after = replace(contract, lines=remove_line(contract, line.id, day))
+        return _settled(contract, after, day, now, f"removed {line.description} from {day}")
+    if kind == "price":
+        price = _price(data.get("unit_price_minor"))
+        values: dict[str, Any] = {"unit_price_minor": price}
+        old_price = plain_amount(line.unit_price_minor, money)
+        summary = f"{line.description}: price {old_price} -> {plain_amount(price, money)}"
+    elif kind == "quantity":
+        quantity = parse_quantity(str(data.get("quantity", "")))
+        values = {"quantity": quantity}
+        summary = f"{line.description}: quantity {line.quantity} -> {quantity}"
+    else:
+        discount = discount_of(data, "discount")
+        values = {"discount": discount}
+        off = f"{discount.percent}%" if discount.percent else plain_amount(discount.amount_minor, money)
+        summary = f"{line.description}: discount -> {off}"
+    if all(getattr(line, name) == value for name, value in values.items()):
+        raise ValidationError("that is what the line already has", field=next(iter(values)))
+    after = replace(contract, lines=change_line(contract, line.id, day, new_id(), **values))
+    return _settled(contract, after, day, now, f"{summary} from {day}")
+
+
+def _settled(before: Contract, after: Contract, day: date, now: datetime, summary: str) -> Plan:
+    adjustments = settle_invoiced_time(before, after, day, new_id, now, summary)
+    after = replace(after, adjustments=(*after.adjustments, *adjustments))
+    return Plan(before, after, day, adjustments, summary)
+
+
+def change_contract(
+    contract_id: str, kind: str, data: dict[str, Any], *, version: int, actor: Actor, now: datetime
+) -> Plan:
+    before = contracts.get(contract_id, consistent=True)
+    check_version(before, version)
+    planned = plan(before, kind, data, now)
+    change = contracts.Saved(before, planned.after, f"contract.{kind}", planned.summary)
+    saved = persist([change], actor, now)[0]
+    return replace(planned, after=saved)

@@ -1,0 +1,77 @@
+"""Emails about a contract: the template's own text for the stage when it has one, ours otherwise."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib import bootstrap
+from chalicelib.adapters.mail import Message
+from chalicelib.domain.contracts import Contract
+from chalicelib.domain.errors import NotFound
+
+
+def _values(contract: Contract, **extra: Any) -> dict[str, Any]:
+    from chalicelib.store import customers
+
+    customer = customers.get(contract.customer_id)
+    return {
+        "customer_name": customer.name,
+        "customer_email": customer.email,
+        "contract_number": contract.number,
+        "template_name": contract.template_name,
+        "start_date": contract.start_date.isoformat(),
+        "end_date": contract.end_date.isoformat() if contract.end_date else "",
+        "company": bootstrap.settings().company_name,
+        **extra,
+    }
+
+
+def _stage_text(contract: Contract, stage: str, values: dict[str, Any]) -> tuple[str, str]:
+    from chalicelib.domain.contract_templates import render_stage_email
+    from chalicelib.store import contract_templates
+    from chalicelib.web.render import render
+
+    try:
+        own = render_stage_email(contract_templates.get(contract.template_id), stage, values)
+    except NotFound:
+        own = None
+    if own is not None:
+        return own
+    subject = render(f"email/contract_{stage}_subject.txt", **values).strip()
+    return subject, render(f"email/contract_{stage}.txt", **values)
+
+
+def _send(to: str, subject: str, text: str, now: datetime) -> None:
+    from chalicelib.services.send_mail import send_mail
+
+    settings = bootstrap.settings()
+    send_mail(
+        Message(to=to, subject=subject, text=text),
+        transport=bootstrap.mail_transport(),
+        blobs=bootstrap.blobs(),
+        sender=settings.mail_from,
+        now=now,
+    )
+
+
+def send_renewal_reminder(contract: Contract, days: int, now: datetime) -> list[str]:
+    """To the customer and to the contract's salesperson; returns who was written to."""
+    from chalicelib.store import staff
+
+    values = _values(contract, days_left=days, auto_renew=contract.terms.auto_renew)
+    subject, text = _stage_text(contract, "renewal_reminder", values)
+    sent = []
+    if values["customer_email"]:
+        _send(values["customer_email"], subject, text, now)
+        sent.append(values["customer_email"])
+    if contract.salesperson_id:
+        try:
+            person = staff.get(contract.salesperson_id)
+        except NotFound:
+            person = None
+        if person is not None and person.active:
+            note = f"{values['customer_name']}: {contract.number} ends on {values['end_date']}"
+            _send(person.email, f"Renewal due in {days} days: {note}", f"{note}.\n\n{text}", now)
+            sent.append(person.email)
+    return sent
