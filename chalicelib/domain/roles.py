@@ -46,6 +46,9 @@ class Permission(Enum):
     IMPORT_DATA = ("import_data", frozenset({Role.ADMIN}))
     VIEW_CONTRACTS = ("view_contracts", ALL_ROLES)
     MANAGE_TEMPLATES = ("manage_templates", frozenset({Role.ADMIN, Role.SALES}))
+    # Contract changes, renewals and bulk work (S3, S6); billing staff settle credits and cancellations.
+    MANAGE_CONTRACTS = ("manage_contracts", frozenset({Role.ADMIN, Role.SALES, Role.BILLING}))
+    MANAGE_QUOTES = ("manage_quotes", frozenset({Role.ADMIN, Role.SALES}))
     EXPORT_DATA = ("export_data", frozenset({Role.ADMIN, Role.BILLING}))
     MANAGE_STAFF = ("manage_staff", frozenset({Role.ADMIN}))
     VIEW_AUDIT = ("view_audit", frozenset({Role.ADMIN}))
