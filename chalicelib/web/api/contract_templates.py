@@ -1,4 +1,4 @@
-"""Contract templates over JSON (issue 4; contracts follow)."""
+"""Contract templates over JSON (B20, B22, B23)."""
 
 from __future__ import annotations
 
