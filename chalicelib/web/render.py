@@ -19,6 +19,12 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 
 
+def _money(minor: int, currency: str) -> str:
+    from chalicelib.domain.money import format_amount
+
+    return format_amount(minor, currency)
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     # Imported on first render: API calls and scheduled jobs never pay for it.
@@ -32,6 +38,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = _when
+    env.filters["money"] = _money
     env.globals["permissions"] = dict(Permission.__members__)
     return env
 

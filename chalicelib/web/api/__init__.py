@@ -3,6 +3,7 @@
 from chalicelib.web.api import (  # noqa: F401
     activity,
     catalogue,
+    contract_templates,
     contracts,
     customers,
     documents,
