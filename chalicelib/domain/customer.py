@@ -10,11 +10,11 @@ from typing import Any
 
 from chalicelib.domain import lookups
 from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.money import check_currency
 from chalicelib.domain.periods import check_timezone
 from chalicelib.domain.staff import normalise_email
 
 LOCALES = ("en", "ru", "uk", "sk", "fr")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 TEXT_FIELDS = (
@@ -143,9 +143,7 @@ def validate_customer_fields(data: dict[str, str]) -> dict[str, Any]:
     country = (data.get("country") or "").strip().upper()
     if not _COUNTRY.match(country):
         raise ValidationError("country must be a two-letter ISO code such as SK", field="country")
-    currency = (data.get("currency") or "").strip().upper()
-    if not _CURRENCY.match(currency):
-        raise ValidationError("currency must be a three-letter ISO code such as EUR", field="currency")
+    currency = check_currency(data.get("currency") or "")
     locale = (data.get("locale") or "en").strip().lower()
     if locale not in LOCALES:
         raise ValidationError(f"locale must be one of {', '.join(LOCALES)}", field="locale")

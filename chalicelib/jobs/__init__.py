@@ -18,6 +18,16 @@ def retry_failed_mail(event: Any) -> None:
     catalog.run("retry_failed_mail", at=utcnow(), trigger="schedule")
 
 
+@bp.schedule(Rate(24 * 60, unit=Rate.MINUTES), name="expire_quotes")
+def expire_quotes(event: Any) -> None:
+    catalog.run("expire_quotes", at=utcnow(), trigger="schedule")
+
+
+@bp.schedule(Rate(60, unit=Rate.MINUTES), name="renew_contracts")
+def renew_contracts(event: Any) -> None:
+    catalog.run("renew_contracts", at=utcnow(), trigger="schedule")
+
+
 @bp.on_sqs_message(queue="service-crm-work", batch_size=1)
 def work(event: Any) -> None:
     workers.handle([json.loads(record.body) for record in event])

@@ -26,6 +26,18 @@ def _retry_failed_mail(at: datetime) -> dict[str, Any]:
     return retry_failed_mail(transport=bootstrap.mail_transport(), blobs=bootstrap.blobs())
 
 
+def _expire_quotes(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.expire_quotes import expire_quotes
+
+    return expire_quotes(now=at)
+
+
+def _renew_contracts(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.renew_contracts import run_renewals
+
+    return run_renewals(at)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in [
@@ -34,6 +46,14 @@ JOBS: dict[str, Job] = {
             Every(minutes=60),
             "Sends again the emails whose delivery failed",
             _retry_failed_mail,
+        ),
+        Job("expire_quotes", Every(minutes=24 * 60), "Marks quotes past their validity as expired", _expire_quotes),
+        # Hourly: each contract's day ends at its own local midnight; a second run finds nothing to do.
+        Job(
+            "renew_contracts",
+            Every(minutes=60),
+            "Renewal reminders, then renews, expires or cancels contracts at their end date",
+            _renew_contracts,
         ),
     ]
 }

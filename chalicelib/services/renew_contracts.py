@@ -108,7 +108,8 @@ def _remind(contract: Contract, end: date, today: date, now: datetime, actor: Ac
     ]
     if not due:
         return ""
-    days = min(d for d, _on in due)  # one email, the closest: a late run does not send both at once
+    # One email however many were due: a late run does not send the 30- and 7-day ones together.
+    days = (end - today).days
     keys = tuple(f"{end}:{d}" for d, _on in due)
     after = replace(contract, reminders_sent=(*contract.reminders_sent, *keys))
     summary = f"renewal reminder sent: {days} days before {end}"
