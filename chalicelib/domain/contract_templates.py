@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 ACCESS_LEVELS = ("restricted", "upgrade_only", "upgrade_and_downgrade")
 BILLING_TIMING = ("advance", "arrears")
-PRORATION = ("now", "period_end")  # when a mid-period change takes effect (X1)
+# When a mid-period change takes effect (X1): now (credit and charge), at period end, or upgrades
+# now and downgrades at period end (the customer keeps what they paid for until then).
+PRORATION = ("now", "period_end", "upgrades_now")
 _OPTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 # Health conditions (B22): facts analytics counts per contract, each a whole number.

@@ -260,7 +260,8 @@ def effective_day(contract: Contract, when: str, today: date, on: date | None = 
     if when not in WHEN:
         raise ValidationError(f"when must be one of {', '.join(WHEN)}", field="when")
     if when == "template":
-        when = "now" if contract.terms.proration == "now" else "period_end"
+        # "upgrades_now" is decided by the caller, who knows whether the change is a downgrade.
+        when = "period_end" if contract.terms.proration == "period_end" else "now"
     if when == "date":
         if on is None:
             raise ValidationError("give the date the change takes effect", field="effective_date")

@@ -64,7 +64,21 @@ def _price(raw: Any) -> int:
 
 
 def plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) -> Plan:
-    """What `kind` would do to the contract now; nothing is saved."""
+    """What `kind` would do to the contract now; nothing is saved.
+
+    With the template's "upgrades_now", a change that lowers the period price waits for the period end.
+    """
+    planned = _plan(contract, kind, data, now)
+    downgrade_waits = (
+        contract.terms.proration == "upgrades_now"
+        and str(data.get("when") or "template") == "template"
+        and kind in ("price", "quantity", "discount", "remove_line")
+        and planned.after.period_amount(planned.day) < contract.period_amount(planned.day)
+    )
+    return _plan(contract, kind, {**data, "when": "period_end"}, now) if downgrade_waits else planned
+
+
+def _plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) -> Plan:
     if kind not in KINDS:
         raise ValidationError(f"kind must be one of {', '.join(KINDS)}", field="kind")
     ensure_changeable(contract.status)

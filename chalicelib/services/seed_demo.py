@@ -76,9 +76,55 @@ def seed_demo(*, admin_password: str, now: datetime) -> dict[str, int]:
             counts["staff"] += 1
         except Conflict:
             pass
-    existing = {c.name for c in customers.page(limit=500)[0]}
+    existing = {c.name: c for c in customers.page(limit=500)[0]}
     for data in DEMO_CUSTOMERS:
         if data["name"] not in existing:
-            create_customer(data, actor=SYSTEM, now=now)
+            existing[data["name"]] = create_customer(data, actor=SYSTEM, now=now)
             counts["customers"] += 1
+    counts["contracts"] = _seed_contract(existing[DEMO_CUSTOMERS[0]["name"]].id, now)
     return counts
+
+
+def _seed_contract(customer_id: str, now: datetime) -> int:
+    """A product, a price list, a template and one running contract, so the contract screen has data."""
+    from chalicelib.services.manage_catalogue import create_price_list, create_product, set_price
+    from chalicelib.services.manage_contracts import create_contract
+    from chalicelib.services.manage_templates import create_template
+    from chalicelib.store import contract_templates, contracts, price_lists, products
+
+    if contracts.of_customer(customer_id):
+        return 0
+    product = products.find_by_code("BOILER-CARE") or create_product(
+        {"code": "BOILER-CARE", "name": "Boiler maintenance", "kind": "service", "unit": "month"},
+        actor=SYSTEM,
+        now=now,
+    )
+    eur = next((p for p in price_lists.list_all() if p.name == "Standard EUR"), None) or create_price_list(
+        {"name": "Standard EUR", "currency": "EUR"}, actor=SYSTEM, now=now
+    )
+    set_price(product.id, eur.id, amount="49.00", actor=SYSTEM, now=now)
+    template = next((t for t in contract_templates.list_all() if t.name == "Boiler care"), None)
+    template = template or create_template(
+        {
+            "name": "Boiler care",
+            "currency": "EUR",
+            "period": "monthly",
+            "term_periods": 12,
+            "service_every_months": 6,
+            "proration": "upgrades_now",
+            "access_level": "upgrade_only",
+            "options": [{"code": "hotline", "label": "24/7 hotline", "price_minor": 900, "setup_fee_minor": 2500}],
+        },
+        actor=SYSTEM,
+        now=now,
+    )
+    data = {
+        "customer_id": customer_id,
+        "template_id": template.id,
+        "price_list_id": eur.id,
+        "lines": [{"product_id": product.id, "quantity": "2"}],
+        "options": ["hotline"],
+        "activate": True,
+    }
+    create_contract(data, actor=SYSTEM, now=now)
+    return 1

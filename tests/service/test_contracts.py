@@ -258,3 +258,13 @@ def test_invalid_transitions_are_conflicts(world) -> None:
         )
     # A cancelled contract has no visits left to plan.
     assert visits.of_contract(contract.id) == []
+
+
+def test_the_demo_seed_has_a_running_contract_and_seeding_again_adds_none() -> None:
+    from chalicelib.services.seed_demo import seed_demo
+
+    first = seed_demo(admin_password="demo password long enough", now=JAN_16)
+    second = seed_demo(admin_password="demo password long enough", now=JAN_16)
+    assert (first["contracts"], second["contracts"]) == (1, 0)
+    [contract] = contracts.recent()
+    assert contract.status is Status.ACTIVE and contract.period_amount(contract.start_date) == 2 * 4900 + 900

@@ -195,3 +195,16 @@ def test_settling_a_change_equals_the_difference_of_the_invoiced_window(day, old
     days_left = (date(2027, 2, 1) - on).days
     exact = Decimal((new_qty - old_qty) * price * days_left) / 31
     assert abs(net - exact) <= 1
+
+
+def test_upgrades_now_downgrades_at_period_end() -> None:
+    from chalicelib.services.change_contract import plan
+
+    both = contract(terms=Terms(period="monthly", proration="upgrades_now"))
+    line_id = both.lines[0].id
+    up = plan(both, "quantity", {"line_id": line_id, "quantity": "3"}, NOW)
+    down = plan(both, "quantity", {"line_id": line_id, "quantity": "1"}, NOW)
+    assert (up.day, [a.amount_minor for a in up.adjustments]) == (date(2027, 1, 16), [-3200, 4800])
+    assert (down.day, down.adjustments) == (date(2027, 2, 1), ())
+    forced = plan(both, "quantity", {"line_id": line_id, "quantity": "1", "when": "now"}, NOW)
+    assert forced.day == date(2027, 1, 16)

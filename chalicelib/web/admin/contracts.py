@@ -74,7 +74,11 @@ def contract_list(ctx: PageContext) -> Response:
     status = ctx.query.get("status", "")
     if status and status not in {s.value for s in Status}:
         raise ValidationError("unknown status", field="status")
-    found = contracts.recent(100, status)
+    customer_id = ctx.query.get("customer_id", "")
+    if customer_id:
+        found = [c for c in contracts.of_customer(customer_id) if not status or c.status.value == status]
+    else:
+        found = contracts.recent(100, status)
     names = {c.id: c.name for c in customers.get_many(list({c.customer_id for c in found}))}
     return ctx.render(
         "admin/contracts.html",
@@ -83,6 +87,7 @@ def contract_list(ctx: PageContext) -> Response:
         names=names,
         statuses=[s.value for s in Status],
         chosen=status,
+        customer_id=customer_id,
         today=ctx.now.date(),
     )
 

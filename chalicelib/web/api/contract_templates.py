@@ -12,6 +12,7 @@ from chalicelib.domain.contract_templates import (
     MAX_HEALTH_CONDITIONS,
     MAX_HEALTH_VALUE,
     MAX_SUBJECT,
+    PRORATION,
     ContractTemplate,
 )
 from chalicelib.domain.roles import ApiScope
@@ -30,7 +31,7 @@ TEMPLATE: dict[str, Any] = {
         "payment_terms_days": {"type": "integer"},
         "service_every_months": {"type": ["integer", "null"]},
         "access_level": {"enum": ["restricted", "upgrade_only", "upgrade_and_downgrade"]},
-        "proration": {"enum": ["now", "period_end"]},
+        "proration": {"enum": list(PRORATION)},
         "reminder_days": {"type": "array", "items": {"type": "integer"}},
         "active": {"type": "boolean"},
         "options": {
