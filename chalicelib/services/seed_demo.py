@@ -113,7 +113,9 @@ def _seed_contract(customer_id: str, now: datetime) -> int:
             "service_every_months": 6,
             "proration": "upgrades_now",
             "access_level": "upgrade_only",
-            "options": [{"code": "hotline", "label": "24/7 hotline", "price_minor": 900, "setup_fee_minor": 2500}],
+            "options": [
+                {"code": "hotline", "label": "24/7 hotline", "price_minor": 900, "setup_fee_minor": 2500}
+            ],
         },
         actor=SYSTEM,
         now=now,
