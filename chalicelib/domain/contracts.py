@@ -204,7 +204,9 @@ class Contract:
 
     @property
     def number(self) -> str:
-        return f"C-{self.id[:10].upper()}"
+        """C-1A2B3C4D5E for the first term; its renewals are C-1A2B3C4D5E-2, -3... (their ids say so too)."""
+        root, _, term = self.id.partition("-")
+        return f"C-{root[:10].upper()}" + (f"-{term}" if term else "")
 
     @property
     def ref(self) -> str:

@@ -159,7 +159,8 @@ def test_renewal_starts_where_the_term_ends_with_the_lines_running_then() -> Non
             Line("l2", "p1", "Support", Decimal(3), 3100, start=date(2027, 6, 1)),
         )
     )
-    new = renewal(old, "c2", date(2028, 1, 1), NOW)
+    new = renewal(old, "c1-2", date(2028, 1, 1), NOW)
+    assert (old.number, new.number) == ("C-C1", "C-C1-2")
     assert (new.start_date, new.end_date, new.billed_until) == (
         date(2028, 1, 1),
         date(2029, 1, 1),
