@@ -180,7 +180,7 @@ def _screen(
         period=contract.period_of(day),
         period_amount=contract.period_amount(day),
         products=named,
-        actions=[a for a in allowed_actions(contract.status) if a not in ("cancel", "expire")],
+        actions=_actions(contract),
         reasons=CANCEL_REASONS,
         history=contracts.versions(contract.id) if tab == "history" else [],
         as_of=as_of,
@@ -190,6 +190,13 @@ def _screen(
         error=error,
         notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
+
+
+def _actions(contract: Contract) -> list[str]:
+    """Buttons of the overview: cancelling has its own form; renewing needs an end and no renewal yet."""
+    renewable = bool(contract.end_date) and not contract.renewed_to
+    shown = [a for a in allowed_actions(contract.status) if a not in ("cancel", "expire")]
+    return [a for a in shown if a != "renew" or renewable]
 
 
 def _as_of(contract: Contract, raw: str, now: datetime) -> Any:
