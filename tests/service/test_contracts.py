@@ -268,3 +268,42 @@ def test_the_demo_seed_has_a_running_contract_and_seeding_again_adds_none() -> N
     assert (first["contracts"], second["contracts"]) == (1, 0)
     [contract] = contracts.recent()
     assert contract.status is Status.ACTIVE and contract.period_amount(contract.start_date) == 2 * 4900 + 900
+
+
+def test_planned_visits_follow_the_items_on_the_contract(world) -> None:
+    contract = _contract(world)
+    line_id = contract.lines[0].id
+    assert len(visits.of_contract(contract.id)) == 1
+    done = change_contract(
+        contract.id, "items", {"line_id": line_id, "item_ids": []}, version=1, actor=SYSTEM, now=JAN_16
+    )
+    assert visits.of_contract(contract.id) == []
+    change_contract(
+        contract.id,
+        "items",
+        {"line_id": line_id, "item_ids": [world["item"].id]},
+        version=done.after.version,
+        actor=SYSTEM,
+        now=JAN_16,
+    )
+    assert [v.due for v in visits.of_contract(contract.id)] == [date(2027, 7, 1)]
+    removed = change_contract(
+        contract.id,
+        "remove_line",
+        {"line_id": line_id, "when": "date", "effective_date": "2027-05-01"},
+        version=3,
+        actor=SYSTEM,
+        now=JAN_16,
+    )
+    assert removed.after.lines[0].end == date(2027, 5, 1)
+    assert visits.of_contract(contract.id) == []  # the item leaves with its line before July
+    with pytest.raises(ValidationError) as error:
+        change_contract(
+            contract.id,
+            "items",
+            {"line_id": line_id, "item_ids": ["someone-elses"]},
+            version=4,
+            actor=SYSTEM,
+            now=JAN_16,
+        )
+    assert error.value.field == "item_ids"
