@@ -47,7 +47,12 @@ JOBS: dict[str, Job] = {
             "Sends again the emails whose delivery failed",
             _retry_failed_mail,
         ),
-        Job("expire_quotes", Every(minutes=24 * 60), "Marks quotes past their validity as expired", _expire_quotes),
+        Job(
+            "expire_quotes",
+            Every(minutes=24 * 60),
+            "Marks quotes past their validity as expired",
+            _expire_quotes,
+        ),
         # Hourly: each contract's day ends at its own local midnight; a second run finds nothing to do.
         Job(
             "renew_contracts",

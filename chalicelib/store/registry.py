@@ -15,6 +15,7 @@ from chalicelib.store import (
     models_contacts,
     models_contracts,
     models_imports,
+    models_sales,
 )
 from chalicelib.store.base import bind_model
 
@@ -49,6 +50,8 @@ MODELS: tuple[type[Model], ...] = (
     models_contracts.ContractModel,
     models_contracts.ContractVersionModel,
     models_contracts.VisitModel,
+    models_sales.QuoteModel,
+    models_sales.OrderModel,
 )
 
 # Captured before any binding renames the tables.

@@ -10,7 +10,9 @@ from chalicelib.web.api import (  # noqa: F401
     exports,
     items,
     openapi,
+    orders,
     people,
+    quotes,
     settings,
     whoami,
 )
