@@ -26,7 +26,8 @@ def test_the_runner_fires_a_job_once_its_slot_comes_as_of_that_slot() -> None:
     due = job_runner.fire_due(due, slot - timedelta(seconds=1))
     assert job_runs.recent() == []
     due = job_runner.fire_due(due, slot + timedelta(seconds=2))
-    [fired] = job_runs.recent()
+    # Other hourly jobs share the slot: look at this one.
+    [fired] = [r for r in job_runs.recent() if r.job == "retry_failed_mail"]
     assert (fired.job, fired.at, fired.trigger, fired.result) == ("retry_failed_mail", slot, "schedule", "ok")
     assert due["retry_failed_mail"] == slot + timedelta(hours=1)
 
