@@ -8,13 +8,14 @@ items that belong to the customer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.contract_pricing import Discount, parse_discount, parse_quantity
 from chalicelib.domain.contract_templates import ContractTemplate
 from chalicelib.domain.contracts import Line
-from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.errors import NotFound, ValidationError
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.money import MAX_MINOR
 
@@ -42,19 +43,46 @@ def discount_of(raw: dict[str, Any], where: str) -> Discount:
     )
 
 
-def check_price_list(price_list_id: str, currency: str) -> str:
-    """The price list's currency must be the contract's: prices are never converted."""
+def check_price_list(price_list_id: str, currency: str, what: str = "contract") -> str:
+    """The price list's currency must be the contract's (or quote's): prices are never converted."""
     if not price_list_id:
         return ""
     from chalicelib.store import price_lists
 
-    price_list = price_lists.get(price_list_id)
+    try:
+        price_list = price_lists.get(price_list_id)
+    except NotFound:
+        raise ValidationError(f"no price list {price_list_id}", field="price_list_id") from None
     if price_list.currency != currency:
         raise ValidationError(
-            f"price list {price_list.name} is in {price_list.currency}, the contract in {currency}",
+            f"price list {price_list.name} is in {price_list.currency}, the {what} in {currency}",
             field="price_list_id",
         )
     return price_list_id
+
+
+def parse_day(raw: Any, field: str) -> date | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ValidationError(f"{field} must be a date such as 2027-01-31", field=field) from None
+
+
+def check_salesperson(raw: Any) -> str:
+    """An active staff member's id, or "" when none is given."""
+    if not raw:
+        return ""
+    from chalicelib.store import staff
+
+    try:
+        user = staff.get(str(raw))
+    except NotFound:
+        raise ValidationError(f"no staff member {raw}", field="salesperson_id") from None
+    if not user.active:
+        raise ValidationError(f"{user.name} is no longer active", field="salesperson_id")
+    return user.id
 
 
 def check_items(raw: Any, customer_id: str, where: str) -> tuple[str, ...]:

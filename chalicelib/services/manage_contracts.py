@@ -17,20 +17,13 @@ from chalicelib.domain.periods import check_timezone, local_date
 from chalicelib.services.contract_lines import (
     Pricing,
     check_price_list,
+    check_salesperson,
     discount_of,
     option_lines,
+    parse_day,
     parse_lines,
 )
 from chalicelib.store import contracts, records
-
-
-def parse_day(raw: Any, field: str) -> date | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ValidationError(f"{field} must be a date such as 2027-01-31", field=field) from None
 
 
 def terms_of(template: ContractTemplate) -> Terms:
@@ -121,26 +114,11 @@ def build_contract(
         lines=tuple(lines),
         discount=discount_of(data, "discount"),
         price_list_id=price_list_id,
-        salesperson_id=_salesperson(data.get("salesperson_id")),
+        salesperson_id=check_salesperson(data.get("salesperson_id")),
         adjustments=tuple(fees),
         quote_id=str(data.get("quote_id") or ""),
         created_at=now,
     )
-
-
-def _salesperson(raw: Any) -> str:
-    if not raw:
-        return ""
-    from chalicelib.domain.errors import NotFound
-    from chalicelib.store import staff
-
-    try:
-        user = staff.get(str(raw))
-    except NotFound:
-        raise ValidationError(f"no staff member {raw}", field="salesperson_id") from None
-    if not user.active:
-        raise ValidationError(f"{user.name} is no longer active", field="salesperson_id")
-    return user.id
 
 
 def persist(

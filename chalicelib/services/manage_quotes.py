@@ -23,20 +23,17 @@ from chalicelib.domain.quotes import (
     check_valid_until,
     next_status,
 )
-from chalicelib.services.contract_lines import Pricing, parse_lines
+from chalicelib.services.contract_lines import (
+    Pricing,
+    check_price_list,
+    check_salesperson,
+    parse_day,
+    parse_lines,
+)
 from chalicelib.store import quotes
 
 DEFAULT_VALIDITY = timedelta(days=30)
 MARKS = ("send", "view", "decline")  # accept: accept_quote.py
-
-
-def _day(raw: Any, field: str) -> date | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ValidationError(f"{field} must be a date such as 2027-01-31", field=field) from None
 
 
 def _recurring(raw_lines: Any) -> list[bool]:
@@ -48,24 +45,6 @@ def _recurring(raw_lines: Any) -> list[bool]:
             raise ValidationError(f"{where} must be true (every period) or false (once)", field=where)
         flags.append(value)
     return flags
-
-
-def _price_list(price_list_id: str, currency: str) -> str:
-    """Prices are never converted: the price list must be in the quote's currency."""
-    if not price_list_id:
-        return ""
-    from chalicelib.store import price_lists
-
-    try:
-        price_list = price_lists.get(price_list_id)
-    except NotFound:
-        raise ValidationError(f"no price list {price_list_id}", field="price_list_id") from None
-    if price_list.currency != currency:
-        raise ValidationError(
-            f"price list {price_list.name} is in {price_list.currency}, the quote in {currency}",
-            field="price_list_id",
-        )
-    return price_list_id
 
 
 def _template(template_id: str) -> tuple[str, str, str]:
@@ -83,20 +62,6 @@ def _template(template_id: str) -> tuple[str, str, str]:
     return template.id, template.name, template.period
 
 
-def _salesperson(raw: Any) -> str:
-    if not raw:
-        return ""
-    from chalicelib.store import staff
-
-    try:
-        user = staff.get(str(raw))
-    except NotFound:
-        raise ValidationError(f"no staff member {raw}", field="salesperson_id") from None
-    if not user.active:
-        raise ValidationError(f"{user.name} is no longer active", field="salesperson_id")
-    return user.id
-
-
 def build_quote(data: dict[str, Any], *, now: datetime) -> Quote:
     """A new draft quote from `data`, every field checked; not saved. Errors name the field."""
     from chalicelib.store import customers
@@ -108,10 +73,10 @@ def build_quote(data: dict[str, Any], *, now: datetime) -> Quote:
     currency = check_currency(str(data.get("currency") or customer.currency))
     today = local_date(now, customer.timezone or "UTC")
     valid_until = check_valid_until(
-        _day(data.get("valid_until"), "valid_until") or today + DEFAULT_VALIDITY, today
+        parse_day(data.get("valid_until"), "valid_until") or today + DEFAULT_VALIDITY, today
     )
     template_id, template_name, period = _template(str(data.get("template_id") or ""))
-    price_list_id = _price_list(str(data.get("price_list_id") or ""), currency)
+    price_list_id = check_price_list(str(data.get("price_list_id") or ""), currency, "quote")
     raw_lines = data.get("lines")
     flags = _recurring(raw_lines)
     lines = parse_lines(raw_lines, Pricing(currency, price_list_id), customer.id, required=True)
@@ -129,7 +94,7 @@ def build_quote(data: dict[str, Any], *, now: datetime) -> Quote:
         template_name=template_name,
         period=period,
         price_list_id=price_list_id,
-        salesperson_id=_salesperson(data.get("salesperson_id")),
+        salesperson_id=check_salesperson(data.get("salesperson_id")),
         notes=check_notes(str(data.get("notes") or "").strip()),
     )
 
