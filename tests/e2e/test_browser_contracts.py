@@ -84,6 +84,26 @@ def test_a_contract_from_template_to_renewal(page: Page, chromium: Browser, serv
     page.get_by_role("button", name="Save template").click()
     expect(page.locator(".notice")).to_have_text("Template saved.")
 
+    # A quote with a recurring line and a one-off installation; accepting it makes the contract and order.
+    page.goto("/admin/quotes/new")
+    page.fill("#q-search", "Acme")
+    page.get_by_role("button", name="Search").click()
+    page.select_option("#q-customer", label="Acme Facilities (EUR)")
+    page.select_option("#q-template", label="Boiler care monthly · monthly")
+    page.select_option("#q-prices", label="Standard EUR (EUR)")
+    page.fill("#q-lines", "CARE | 1 | | | recurring\nCARE | 1 | 120.00 | | one-off")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("h1")).to_contain_text("draft")
+    page.get_by_role("button", name="Send by email").click()
+    expect(page.locator("h1")).to_contain_text("sent")
+    page.get_by_role("button", name="Mark accepted").click()
+    expect(page.locator("h1")).to_contain_text("accepted")
+    _shot(page, "quote-accepted")
+    page.locator("main a[href^='/admin/contracts/']").first.click()
+    expect(page.locator("body")).to_contain_text("Boiler care")
+    expect(page.locator("h1")).to_contain_text("active")
+    quoted_contract_url = page.url.split("?")[0]  # co-termed with the next one below
+
     # The contract, from the customer's Contracts tab; January-style: this month is already invoiced.
     page.goto(customer_url)
     page.locator("nav.tabs a", has_text="Contracts").click()
