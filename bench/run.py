@@ -23,6 +23,7 @@ for folder in (str(ROOT), str(BENCH)):
     if folder not in sys.path:
         sys.path.insert(0, folder)
 
+import bulk_price  # noqa: E402
 import csv_import  # noqa: E402
 import import_time  # noqa: E402
 import pages  # noqa: E402
@@ -45,7 +46,6 @@ TARGETS: dict[str, str] = {
 }
 
 NOT_BUILT = {
-    "bulk_price_update_writes_per_contract": "not built yet: bulk price update (issue 4)",
     "billing_ratio_vs_put": "not built yet: billing run (issue 5)",
     "ddb_requests_per_billed_contract": "not built yet: billing run (issue 5)",
     "pdf_render_ratio_vs_bare": "not built yet: invoice PDFs (issue 5)",
@@ -79,6 +79,7 @@ def _meets(figure: str, value: float | None, raw: dict[str, Any]) -> bool | None
         "import_ratio_app_vs_boto3": lambda: value <= 1.5,
         "ddb_requests_per_page": lambda: value <= 5 and bool(raw.get("constant_50_vs_200")),
         "csv_import_ratio_vs_batch_write": lambda: value >= 0.5,
+        "bulk_price_update_writes_per_contract": lambda: value <= 1,
     }
     check = checks.get(figure)
     return check() if check else None
@@ -96,10 +97,11 @@ def measure_engines(endpoint: str, prefix: str, counter: DynamoDBCounter) -> dic
         page_counts = pages.measure(ROOT, counter)
         baseline = raw_writes.measure(endpoint, settings.region, f"{prefix}raw-writes")
         csv_figures = csv_import.measure()
+        bulk_figures = bulk_price.measure(counter)
     finally:
         registry.delete_tables(settings)
         bootstrap.reset()
-    return {"pages": page_counts, "baseline": baseline, "csv_import": csv_figures}
+    return {"pages": page_counts, "baseline": baseline, "csv_import": csv_figures, "bulk_price": bulk_figures}
 
 
 def summary(results: dict[str, Any]) -> str:
@@ -133,7 +135,7 @@ def main() -> int:
     imports = import_time.measure(ROOT)
     imports["raw"]["largest_imports_of_app"] = import_time.profile_app_import(ROOT)
 
-    print("DynamoDB requests per admin page, raw write baselines…", flush=True)
+    print("DynamoDB requests per admin page, raw write baselines, CSV import, bulk price update…", flush=True)
     counter = DynamoDBCounter()
     counter.install()
     try:
@@ -146,10 +148,12 @@ def main() -> int:
     figures["import_ratio_app_vs_boto3"] = imports["figure"]
     figures["ddb_requests_per_page"] = engines["pages"]["figure"]
     figures["csv_import_ratio_vs_batch_write"] = engines["csv_import"]["figure"]
+    figures["bulk_price_update_writes_per_contract"] = engines["bulk_price"]["figure"]
     raw: dict[str, Any] = {
         "import_ratio_app_vs_boto3": imports["raw"],
         "ddb_requests_per_page": engines["pages"]["raw"],
         "csv_import_ratio_vs_batch_write": engines["csv_import"]["raw"],
+        "bulk_price_update_writes_per_contract": engines["bulk_price"]["raw"],
         "baseline_raw_writes": engines["baseline"],
     }
     for figure, target in TARGETS.items():
@@ -179,6 +183,14 @@ def main() -> int:
             "(mean rate); each imported row writes 6 items (record, 4 lookup keys, 1 claim) where the "
             "baseline writes 1 (raw.import_items_per_row), so the import runs its BatchWriteItem requests "
             "8 at a time; DynamoDB Local's item throughput is then the ceiling (raw.import_items_per_s)"
+        ),
+        "bulk_price_update_writes_per_contract": (
+            "TransactWriteItems requests during apply / contracts updated, for +5% effective now on 10,000 "
+            "lines (2,000 active contracts x 5 lines, inside a month already invoiced, so each contract is "
+            "also settled); fixture written with BatchWriteItem as model items; preview, apply and undo run "
+            "through the services with their request counts (raw.*_requests); apply plans again (one scan) "
+            "before writing, then commits 8 contracts at a time, each with ONE transaction of 4 puts "
+            "(contract, version, audit, bulk-operation part), plus 2 puts of the operation header"
         ),
         "baseline_raw_writes": (
             "plain botocore client, one thread, 2,000 items each way into a bench table: the denominators "

@@ -11,6 +11,7 @@ from chalicelib.config import Settings
 from chalicelib.store import (
     models,
     models_activity,
+    models_bulk,
     models_catalogue,
     models_contacts,
     models_contracts,
@@ -50,6 +51,7 @@ MODELS: tuple[type[Model], ...] = (
     models_contracts.ContractModel,
     models_contracts.ContractVersionModel,
     models_contracts.VisitModel,
+    models_bulk.BulkOperationModel,
     models_sales.QuoteModel,
     models_sales.OrderModel,
 )

@@ -2,6 +2,7 @@
 
 from chalicelib.web.api import (  # noqa: F401
     activity,
+    bulk,
     catalogue,
     contract_templates,
     contracts,
