@@ -102,7 +102,7 @@ def test_a_contract_from_template_to_renewal(page: Page, chromium: Browser, serv
     page.locator("main a[href^='/admin/contracts/']").first.click()
     expect(page.locator("body")).to_contain_text("Boiler care")
     expect(page.locator("h1")).to_contain_text("active")
-    quoted_contract_url = page.url.split("?")[0]  # co-termed with the next one below
+    quoted_contract_url = page.url.split("?")[0]
 
     # The contract, from the customer's Contracts tab; January-style: this month is already invoiced.
     page.goto(customer_url)
@@ -149,6 +149,37 @@ def test_a_contract_from_template_to_renewal(page: Page, chromium: Browser, serv
     expect(page.get_by_role("alert")).to_contain_text("a quantity must be more than 0")
     expect(page.locator("#q-qty")).to_be_visible()  # the form with the error stays open
 
+    # Co-term the quoted contract (a year from today) with this one (a year from the 1st).
+    end = boundary(THIS_MONTH, Cadence("month"), 12)
+    page.goto("/admin/contracts/bulk")
+    page.fill("#s-q", "Acme")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("link", name="Acme Facilities").click()
+    for box in page.locator("input[name=contract]").all():
+        box.check()
+    page.fill("#s-end", end.isoformat())
+    page.get_by_role("button", name="Co-term ticked contracts").click()
+    expect(page.locator("h1")).to_contain_text("Confirm")
+    _shot(page, "bulk-coterm-confirm")
+    page.get_by_role("button", name="Confirm").click()
+    page.goto(quoted_contract_url)
+    expect(page.locator("body")).to_contain_text(f"→ {end.isoformat()}")
+    page.goto(quoted_contract_url + "?tab=history")
+    expect(page.locator("#history")).to_contain_text(f"co-termed: ends {end.isoformat()}")
+
+    # A mass price update for the vendor's lines: previewed with totals, applied, and undoable.
+    page.goto("/admin/contracts/bulk")
+    page.fill("#p-vendor", "Vaillant")
+    page.fill("#p-value", "+10")
+    page.select_option("#p-when", "period_end")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("h1")).to_contain_text("Price update preview")
+    expect(page.locator("body")).to_contain_text("€33.00")  # 30.00 + 10 %
+    _shot(page, "bulk-price-preview")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("h1")).to_contain_text("Bulk operation")
+    expect(page.get_by_role("button", name="Undo this price update")).to_be_visible()
+
     # Renew: the next term starts where this one ends.
     page.goto(contract_url)
     page.get_by_role("button", name="Renew").click()
@@ -161,10 +192,11 @@ def test_a_contract_from_template_to_renewal(page: Page, chromium: Browser, serv
     expect(history).to_contain_text("created from Boiler care monthly")
     expect(history).to_contain_text("quantity 2 -> 3")
     expect(history).to_contain_text("quantity 3 -> 1")
+    expect(history).to_contain_text("price +10% on lines with vendor Vaillant")
     expect(history).to_contain_text("renewed as")
     page.fill("#h-date", NEXT_MONTH.isoformat())
     page.get_by_role("button", name="Show").click()
-    expect(page.locator("#as-of")).to_contain_text("€39.00 per period")  # 1 x 30.00 + 9.00 from next month
+    expect(page.locator("#as-of")).to_contain_text("€42.00 per period")  # 1 x 33.00 + 9.00 from next month
     _shot(page, "contract-history")
 
     phone = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,
