@@ -7,9 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from chalicelib.domain.contracts import Line
 from chalicelib.domain.errors import Conflict
+
+if TYPE_CHECKING:  # the API lists orders at cold start without loading the contract rules
+    from chalicelib.domain.contracts import Line
 
 
 class OrderStatus(StrEnum):

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.contracts import Line
 from chalicelib.domain.errors import Conflict, ValidationError
+
+if TYPE_CHECKING:  # loaded on first use: the API registers its routes at cold start
+    from chalicelib.domain.contracts import Line
 
 
 class QuoteStatus(StrEnum):
@@ -68,6 +70,8 @@ class QuoteLine:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> QuoteLine:
+        from chalicelib.domain.contracts import Line
+
         return cls(Line.from_json(data), bool(data.get("recurring")))
 
 

@@ -8,14 +8,6 @@ from chalicelib.domain.catalogue import KINDS, UNITS, PriceList, Product
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.money import plain_amount
 from chalicelib.domain.roles import ApiScope
-from chalicelib.services.manage_catalogue import (
-    create_price_list,
-    create_product,
-    set_price,
-    set_product_active,
-    update_product,
-)
-from chalicelib.store import price_lists, products
 from chalicelib.web.api.routing import ApiContext, endpoint, string_fields
 
 TEXT_FIELDS = (
@@ -84,6 +76,8 @@ PRICE_INPUT: dict[str, Any] = {
 
 
 def product_json(product: Product, with_prices: bool = False) -> dict[str, Any]:
+    from chalicelib.store import price_lists
+
     body: dict[str, Any] = {
         "id": product.id,
         "created_at": product.created_at.isoformat(),
@@ -125,6 +119,8 @@ def _product_body(body: dict[str, Any]) -> dict[str, Any]:
     query=(("q", "name prefix, case and accent insensitive"), ("after", "cursor from `next`")),
 )
 def list_products(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.store import products
+
     found, next_cursor = products.page(prefix=ctx.query.get("q", ""), after=ctx.query.get("after") or None)
     return {"items": [product_json(p) for p in found], "next": next_cursor}
 
@@ -139,6 +135,8 @@ def list_products(ctx: ApiContext) -> dict[str, Any]:
     status=201,
 )
 def post_product(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.services.manage_catalogue import create_product
+
     data = _product_body(ctx.body)
     data.pop("active", None)
     return product_json(create_product(data, actor=ctx.actor, now=ctx.now))
@@ -152,6 +150,8 @@ def post_product(ctx: ApiContext) -> dict[str, Any]:
     response_schema=PRODUCT,
 )
 def get_product(ctx: ApiContext, product_id: str) -> dict[str, Any]:
+    from chalicelib.store import products
+
     return product_json(products.get(product_id), with_prices=True)
 
 
@@ -164,6 +164,8 @@ def get_product(ctx: ApiContext, product_id: str) -> dict[str, Any]:
     response_schema=PRODUCT,
 )
 def patch_product(ctx: ApiContext, product_id: str) -> dict[str, Any]:
+    from chalicelib.services.manage_catalogue import set_product_active, update_product
+
     data = _product_body(ctx.body)
     active = data.pop("active", None)
     product = update_product(product_id, data, actor=ctx.actor, now=ctx.now)
@@ -180,6 +182,8 @@ def patch_product(ctx: ApiContext, product_id: str) -> dict[str, Any]:
     response_schema={"type": "object", "properties": {"items": {"type": "array", "items": PRICE_LIST}}},
 )
 def list_price_lists(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.store import price_lists
+
     return {"items": [price_list_json(p) for p in price_lists.list_all()]}
 
 
@@ -193,6 +197,8 @@ def list_price_lists(ctx: ApiContext) -> dict[str, Any]:
     status=201,
 )
 def post_price_list(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.services.manage_catalogue import create_price_list
+
     data: dict[str, Any] = dict(string_fields(ctx.body, ("name", "currency")))
     if "tax_inclusive" in ctx.body:
         if not isinstance(ctx.body["tax_inclusive"], bool):
@@ -210,6 +216,8 @@ def post_price_list(ctx: ApiContext) -> dict[str, Any]:
     response_schema=PRICE,
 )
 def put_price(ctx: ApiContext, product_id: str, price_list_id: str) -> dict[str, Any]:
+    from chalicelib.services.manage_catalogue import set_price
+
     price = set_price(
         product_id,
         price_list_id,

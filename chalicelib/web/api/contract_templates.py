@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain.contract_templates import (
+from chalicelib.domain.roles import ApiScope
+from chalicelib.domain.template_terms import (
     EMAIL_STAGES,
     HEALTH_METRICS,
     HEALTH_OPS,
@@ -13,10 +14,11 @@ from chalicelib.domain.contract_templates import (
     MAX_HEALTH_VALUE,
     MAX_SUBJECT,
     PRORATION,
-    ContractTemplate,
 )
-from chalicelib.domain.roles import ApiScope
 from chalicelib.web.api.routing import ApiContext, endpoint
+
+if TYPE_CHECKING:
+    from chalicelib.domain.contract_templates import ContractTemplate
 
 TEMPLATE: dict[str, Any] = {
     "type": "object",

@@ -6,8 +6,6 @@ from typing import Any
 
 from chalicelib.domain.customer import TEXT_FIELDS, Customer
 from chalicelib.domain.roles import ApiScope
-from chalicelib.services.manage_customers import create_customer, update_customer
-from chalicelib.store import customers
 from chalicelib.web.api import schemas
 from chalicelib.web.api.record_body import record_body
 from chalicelib.web.api.routing import ApiContext, endpoint
@@ -40,6 +38,8 @@ def as_json(customer: Customer) -> dict[str, Any]:
     ),
 )
 def list_customers(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.store import customers
+
     for kind in SEARCHABLE:
         if ctx.query.get(kind):
             return {"items": [as_json(c) for c in customers.find(kind, ctx.query[kind])], "next": None}
@@ -59,6 +59,8 @@ def list_customers(ctx: ApiContext) -> dict[str, Any]:
     status=201,
 )
 def post_customer(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.services.manage_customers import create_customer
+
     return as_json(create_customer(record_body(ctx.body, TEXT_FIELDS), actor=ctx.actor, now=ctx.now))
 
 
@@ -70,6 +72,8 @@ def post_customer(ctx: ApiContext) -> dict[str, Any]:
     response_schema=schemas.CUSTOMER,
 )
 def get_customer(ctx: ApiContext, customer_id: str) -> dict[str, Any]:
+    from chalicelib.store import customers
+
     return as_json(customers.get(customer_id))
 
 
@@ -82,5 +86,7 @@ def get_customer(ctx: ApiContext, customer_id: str) -> dict[str, Any]:
     response_schema=schemas.CUSTOMER,
 )
 def patch_customer(ctx: ApiContext, customer_id: str) -> dict[str, Any]:
+    from chalicelib.services.manage_customers import update_customer
+
     changed = update_customer(customer_id, record_body(ctx.body, TEXT_FIELDS), actor=ctx.actor, now=ctx.now)
     return as_json(changed)

@@ -7,8 +7,6 @@ from typing import Any
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.items import Item
 from chalicelib.domain.roles import ApiScope
-from chalicelib.services.manage_items import register_item, update_item
-from chalicelib.store import items
 from chalicelib.web.api.routing import ApiContext, endpoint, string_fields
 
 FIELDS = (
@@ -64,6 +62,8 @@ def _body(body: dict[str, Any]) -> dict[str, Any]:
     query=(("owner_id", "customer id"), ("serial", "serial number; spaces, dashes and case do not matter")),
 )
 def list_items(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.store import items
+
     if ctx.query.get("serial"):
         return {"items": [item_json(i) for i in items.by_serial(ctx.query["serial"])]}
     if ctx.query.get("owner_id"):
@@ -81,11 +81,15 @@ def list_items(ctx: ApiContext) -> dict[str, Any]:
     status=201,
 )
 def post_item(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.services.manage_items import register_item
+
     return item_json(register_item(_body(ctx.body), actor=ctx.actor, now=ctx.now))
 
 
 @endpoint("/items/{item_id}", "GET", summary="One item", scope=ApiScope.ITEMS_READ, response_schema=ITEM)
 def get_item(ctx: ApiContext, item_id: str) -> dict[str, Any]:
+    from chalicelib.store import items
+
     return item_json(items.get(item_id))
 
 
@@ -98,4 +102,6 @@ def get_item(ctx: ApiContext, item_id: str) -> dict[str, Any]:
     response_schema=ITEM,
 )
 def patch_item(ctx: ApiContext, item_id: str) -> dict[str, Any]:
+    from chalicelib.services.manage_items import update_item
+
     return item_json(update_item(item_id, _body(ctx.body), actor=ctx.actor, now=ctx.now))

@@ -7,9 +7,6 @@ from typing import Any
 from chalicelib.domain.addresses import Address
 from chalicelib.domain.people import TEXT_FIELDS, Person
 from chalicelib.domain.roles import ApiScope
-from chalicelib.services.manage_addresses import create_address, update_address
-from chalicelib.services.manage_people import create_person, link_to_customer, update_person
-from chalicelib.store import addresses, people
 from chalicelib.web.api import schemas
 from chalicelib.web.api.record_body import record_body
 from chalicelib.web.api.routing import ApiContext, endpoint, string_fields
@@ -18,6 +15,8 @@ ADDRESS_FIELDS = ("label", "line1", "line2", "city", "postcode", "region", "coun
 
 
 def person_json(person: Person) -> dict[str, Any]:
+    from chalicelib.store import people
+
     return {
         "id": person.id,
         "created_at": person.created_at.isoformat(),
@@ -51,6 +50,8 @@ def address_json(address: Address) -> dict[str, Any]:
     query=(("q", "last name prefix"), ("email", "exact"), ("phone", "exact")),
 )
 def list_people(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.store import people
+
     for kind in ("email", "phone"):
         if ctx.query.get(kind):
             return {"items": [person_json(p) for p in people.find(kind, ctx.query[kind])]}
@@ -66,6 +67,8 @@ def list_people(ctx: ApiContext) -> dict[str, Any]:
     status=201,
 )
 def post_person(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.services.manage_people import create_person
+
     return person_json(create_person(record_body(ctx.body, TEXT_FIELDS), actor=ctx.actor, now=ctx.now))
 
 
@@ -73,6 +76,8 @@ def post_person(ctx: ApiContext) -> dict[str, Any]:
     "/people/{person_id}", "GET", summary="One person with their organisations", scope=ApiScope.PEOPLE_READ
 )
 def get_person(ctx: ApiContext, person_id: str) -> dict[str, Any]:
+    from chalicelib.store import people
+
     return person_json(people.get(person_id))
 
 
@@ -84,6 +89,8 @@ def get_person(ctx: ApiContext, person_id: str) -> dict[str, Any]:
     request_schema=schemas.PERSON_INPUT,
 )
 def patch_person(ctx: ApiContext, person_id: str) -> dict[str, Any]:
+    from chalicelib.services.manage_people import update_person
+
     return person_json(
         update_person(person_id, record_body(ctx.body, TEXT_FIELDS), actor=ctx.actor, now=ctx.now)
     )
@@ -97,6 +104,9 @@ def patch_person(ctx: ApiContext, person_id: str) -> dict[str, Any]:
     request_schema=schemas.MEMBERSHIP_INPUT,
 )
 def put_membership(ctx: ApiContext, person_id: str, customer_id: str) -> dict[str, Any]:
+    from chalicelib.services.manage_people import link_to_customer
+    from chalicelib.store import people
+
     data = string_fields(ctx.body, ("role", "email", "phone"))
     if "primary" in ctx.body:
         data["primary"] = "1" if ctx.body["primary"] is True else ""
@@ -113,6 +123,8 @@ def put_membership(ctx: ApiContext, person_id: str, customer_id: str) -> dict[st
     status=201,
 )
 def post_address(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.services.manage_addresses import create_address
+
     return address_json(create_address(string_fields(ctx.body, ADDRESS_FIELDS), actor=ctx.actor, now=ctx.now))
 
 
@@ -120,6 +132,8 @@ def post_address(ctx: ApiContext) -> dict[str, Any]:
     "/addresses/{address_id}", "GET", summary="One address and what uses it", scope=ApiScope.PEOPLE_READ
 )
 def get_address(ctx: ApiContext, address_id: str) -> dict[str, Any]:
+    from chalicelib.store import addresses
+
     return {**address_json(addresses.get(address_id)), "used_by": addresses.used_by(address_id)}
 
 
@@ -131,5 +145,7 @@ def get_address(ctx: ApiContext, address_id: str) -> dict[str, Any]:
     request_schema=schemas.ADDRESS_INPUT,
 )
 def patch_address(ctx: ApiContext, address_id: str) -> dict[str, Any]:
+    from chalicelib.services.manage_addresses import update_address
+
     data = string_fields(ctx.body, ADDRESS_FIELDS)
     return address_json(update_address(address_id, data, actor=ctx.actor, now=ctx.now))
