@@ -421,3 +421,20 @@ def renewal(contract: Contract, new_id: str, start: date, now: datetime) -> Cont
         created_at=now,
         version=0,
     )
+
+
+def email_stage(action: str, before: Contract | None, after: Contract) -> str | None:
+    """The template email stage a saved change reaches, if any (bulk work and job chores send none)."""
+    if action == "contract.created" and after.status is Status.ACTIVE:
+        return "renewed" if after.renewed_from else "welcome"
+    if before is None:
+        return None
+    if action == "contract.activate":
+        return "welcome"
+    if action == "contract.suspend":
+        return "suspended"
+    if action == "contract.cancel" and before.cancellation is None:
+        return "cancelled"  # when it is asked for, with its date; not again when the job carries it out
+    if action == "contract.expire":
+        return "expired"
+    return None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
 from chalicelib import bootstrap
 from chalicelib.adapters.mail import Message
 from chalicelib.domain.contracts import Contract
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import DomainError, NotFound
+
+log = logging.getLogger(__name__)
 
 
 def _values(contract: Contract, **extra: Any) -> dict[str, Any]:
@@ -53,6 +56,37 @@ def _send(to: str, subject: str, text: str, now: datetime) -> None:
         sender=settings.mail_from,
         now=now,
     )
+
+
+def send_stage_emails(changes: list[tuple[str, Contract | None, Contract]], now: datetime) -> int:
+    """The template's email for each stage reached (welcome, suspended, cancelled...), to the customer.
+
+    Sent after the change is saved: a template without text for the stage sends nothing.
+    """
+    from chalicelib.domain.contract_templates import render_stage_email
+    from chalicelib.domain.contracts import email_stage
+    from chalicelib.store import contract_templates
+
+    sent = 0
+    for action, before, after in changes:
+        stage = email_stage(action, before, after)
+        if stage is None:
+            continue
+        try:
+            template = contract_templates.get(after.template_id)
+            if template.email(stage) is None:
+                continue
+            extra = {"cancel_date": after.cancellation.effective.isoformat()} if after.cancellation else {}
+            values = _values(after, **extra)
+            rendered = render_stage_email(template, stage, values)
+        except DomainError as error:
+            # The change is saved already: a template that cannot be rendered must not undo that.
+            log.warning("no %s email for contract %s: %s", stage, after.id, error.message)
+            continue
+        if rendered and values["customer_email"]:
+            _send(values["customer_email"], rendered[0], rendered[1], now)
+            sent += 1
+    return sent
 
 
 def send_renewal_reminder(contract: Contract, days: int, now: datetime) -> list[str]:

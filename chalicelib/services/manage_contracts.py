@@ -124,11 +124,13 @@ def build_contract(
 def persist(
     saves: list[contracts.Saved], actor: Actor, now: datetime, also: records.Change | None = None
 ) -> list[Contract]:
-    """One transaction for every contract changed together (and `also`), then their visits follow."""
+    """One transaction for every contract changed together (and `also`); then visits and emails follow."""
+    from chalicelib.services.contract_mail import send_stage_emails
     from chalicelib.services.service_schedule import after_save
 
     saved = contracts.commit(saves, actor, now, also)
     after_save(saved, now)
+    send_stage_emails([(s.action, s.before, after) for s, after in zip(saves, saved, strict=True)], now)
     return saved
 
 

@@ -43,7 +43,7 @@ def plan_split(data: dict[str, Any], now: datetime) -> bulk.BulkPlan:
         source, after, day, now, "contract.split", f"split {names} off to {created.number} from {day}"
     )
     summary = f"split off {created.number} with {len(lines)} line(s) from {day}"
-    new = bulk.Step(None, created, "contract.created", f"created by splitting {source.number}: {names}")
+    new = bulk.Step(None, created, "contract.split_off", f"created by splitting {source.number}: {names}")
     request = {"contract_id": contract_id, "line_ids": line_ids, "when": when, "on": str(on or "")}
     return bulk.BulkPlan("split", f"{source.number}: {summary}", (out, new), request)
 

@@ -43,7 +43,7 @@ def make():
         email="sam@example.com", name="Sam Seller", role="sales", password=None, actor=SYSTEM, now=START
     )
 
-    def contract(auto_renew: bool = True, **extra):
+    def contract(auto_renew: bool = True, emails=None, **extra):
         template = create_template(
             {
                 "name": "Care",
@@ -51,6 +51,7 @@ def make():
                 "period": "monthly",
                 "term_periods": 12,
                 "auto_renew": auto_renew,
+                "emails": emails or {},
             },
             actor=SYSTEM,
             now=START,
@@ -162,3 +163,51 @@ def test_concurrent_runs_renew_exactly_once(make) -> None:
     assert sum(r["renewed"] for r in results) == 1
     assert [c.id for c in contracts.of_customer(contract.customer_id)].count(f"{contract.id}-2") == 1
     assert len(contracts.of_customer(contract.customer_id)) == 2
+
+
+def test_the_templates_stage_emails_go_to_the_customer_once_per_stage(make) -> None:
+    from chalicelib.services.manage_contracts import change_status
+    from chalicelib.services.manage_templates import update_template
+
+    contract = make()
+    stages = {
+        stage: {
+            "subject": f"{stage}: {{{{ contract_number }}}}",
+            "body": f"Dear {{{{ customer_name }}}}, {stage}.",
+        }
+        for stage in ("welcome", "suspended", "cancelled", "renewed", "expired")
+    }
+    update_template(contract.template_id, {"emails": stages}, actor=SYSTEM, now=START)
+    assert mail.recent() == []  # the contract started before the template had a welcome text
+    suspended = change_status(contract.id, "suspend", version=1, actor=SYSTEM, now=at("2027-02-01T12:00"))
+    change_status(contract.id, "resume", version=suspended.version, actor=SYSTEM, now=at("2027-02-02T12:00"))
+    renewal = renew(contract.id, version=3, actor=SYSTEM, now=at("2027-11-01T12:00"))
+    change_contract(
+        renewal.id,
+        "cancel",
+        {"reason": "price", "when": "date", "effective_date": "2028-06-01"},
+        version=1,
+        actor=SYSTEM,
+        now=at("2027-11-02T12:00"),
+    )
+    assert run_renewals(at("2028-06-01T12:00"))["cancelled"] == 1  # carried out: no second email
+    sent = sorted(m.subject for m in mail.recent())
+    assert sent == sorted(
+        [f"suspended: {contract.number}", f"renewed: {renewal.number}", f"cancelled: {renewal.number}"]
+    )
+    assert all(m.to == "ops@acme.test" for m in mail.recent())
+    text = mail.get(next(m.id for m in mail.recent() if m.subject.startswith("renewed"))).text
+    assert text == "Dear Acme, renewed."
+
+
+def test_a_contract_started_from_a_template_with_a_welcome_text_sends_it(make) -> None:
+    welcome = {"welcome": {"subject": "Welcome to {{ template_name }}", "body": "Until {{ end_date }}."}}
+    make(emails=welcome)
+    [sent] = mail.recent()
+    assert (sent.to, sent.subject, mail.get(sent.id).text) == (
+        "ops@acme.test",
+        "Welcome to Care",
+        "Until 2028-01-01.",
+    )
+    make(emails=welcome, activate=False)  # a draft has not started: nothing yet
+    assert len(mail.recent()) == 1
