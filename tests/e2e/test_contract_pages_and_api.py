@@ -83,8 +83,8 @@ def test_a_contract_is_created_from_the_form_and_shown_with_its_lines(admin: Bro
 def test_a_bad_line_is_refused_naming_it_and_nothing_is_created(admin: Browser, world) -> None:
     admin.get("/admin/contracts/new")
     for lines, message in [
-        ("CARE | 2\nNOPE | 1", "lines line 2: no product with the code"),
-        ("CARE | -1", "a quantity must be more than 0"),
+        ("CARE | 2\nNOPE | 1", "lines line 2: no product with code"),
+        ("CARE | -1", "line 1: a quantity must be more than 0"),
         ("CARE | 1 | | 150", "between 0% and 100%"),
         ("CARE | 1 | | | SN-404", "no item with the serial"),
     ]:

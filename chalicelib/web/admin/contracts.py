@@ -17,6 +17,7 @@ from chalicelib.domain.errors import DomainError, ValidationError
 from chalicelib.domain.money import parse_amount
 from chalicelib.domain.periods import local_date
 from chalicelib.domain.roles import Permission
+from chalicelib.web.admin.quote_form import by_typed_line
 from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
 from chalicelib.web.responses import redirect
 
@@ -33,31 +34,20 @@ NOTICES = {
 
 def _lines_from_text(
     text: str, currency: str, customer_id: str, field: str = "lines"
-) -> list[dict[str, Any]]:
-    """"code | quantity | unit price | discount % | serials" per line -> API-style lines (ids resolved)."""
-    from chalicelib.store import items, products
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """ "code | quantity | unit price | discount % | serials" per line -> API-style lines, line numbers."""
+    from chalicelib.store import items
+    from chalicelib.web.admin.quote_form import catalogue_line, typed_rows
 
-    lines = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        parts = [p.strip() for p in raw.split("|")] + [""] * 4
+    lines, numbers = [], []
+    for number, parts in typed_rows(text):
         where = f"{field} line {number}"
-        product = products.find_by_code(parts[0]) if parts[0] else None
-        if product is None:
-            raise ValidationError(f"{where}: no product with the code {parts[0]!r}", field=field)
-        line: dict[str, Any] = {"product_id": product.id, "quantity": parts[1] or "1"}
-        try:
-            if parts[2]:
-                line["unit_price_minor"] = parse_amount(parts[2], currency, field=field)
-        except ValidationError as error:
-            raise ValidationError(f"{where}: {error.message}", field=field) from None
-        if parts[3]:
-            line["discount_percent"] = parts[3].rstrip("%")
-        serials = [s.strip() for s in parts[4].split(",") if s.strip()]
+        line = catalogue_line(parts, currency, where)
+        serials = [s.strip() for s in (parts + [""] * 5)[4].split(",") if s.strip()]
         line["item_ids"] = [_item_id(serial, customer_id, where, field, items) for serial in serials]
         lines.append(line)
-    return lines
+        numbers.append(number)
+    return lines, numbers
 
 
 def _item_id(serial: str, customer_id: str, where: str, field: str, items: Any) -> str:
@@ -94,11 +84,15 @@ def contract_list(ctx: PageContext) -> Response:
 
 def _new_form(ctx: PageContext, status: int = 200, error: DomainError | None = None) -> Response:
     from chalicelib.store import contract_templates, price_lists, staff
+    from chalicelib.web.admin.customer_picker import customer_choices
 
+    found, search, chosen = customer_choices(ctx)
     return ctx.render(
         "admin/contract_new.html",
         status,
-        form=ctx.form if error else {"customer_id": ctx.query.get("customer_id", "")},
+        form=ctx.form if error else {"customer_id": chosen, "salesperson_id": ctx.user.id},
+        customers=found,
+        customer_q=search,
         error=error,
         templates=[t for t in contract_templates.list_all() if t.active],
         price_lists=price_lists.list_all(),
@@ -143,8 +137,13 @@ def contract_create(ctx: PageContext) -> Response:
             "options": [o for o in form.get("options", "").split(",") if o],
             "activate": form.get("activate") == "1",
         }
-        data["lines"] = _lines_from_text(form.get("lines", ""), currency, form.get("customer_id", ""))
-        contract = create_contract(data, actor=ctx.actor, now=ctx.now)
+        data["lines"], numbers = _lines_from_text(
+            form.get("lines", ""), currency, form.get("customer_id", "")
+        )
+        try:
+            contract = create_contract(data, actor=ctx.actor, now=ctx.now)
+        except ValidationError as error:
+            raise by_typed_line(error, numbers) from None
     except DomainError as error:
         if error.status not in (400, 404, 409):
             raise
@@ -236,7 +235,9 @@ def _change_data(ctx: PageContext, contract: Contract) -> dict[str, Any]:
         serials = [s.strip() for s in form["item_serials"].split(",") if s.strip()]
         data["item_ids"] = [_item_id(s, contract.customer_id, "items", "item_ids", items) for s in serials]
     if form.get("kind") == "add_line":
-        lines = _lines_from_text(form.get("line_text", ""), contract.currency, contract.customer_id, "line")
+        lines, _numbers = _lines_from_text(
+            form.get("line_text", ""), contract.currency, contract.customer_id, "line"
+        )
         if len(lines) != 1:
             raise ValidationError("write one line: code | quantity | unit price | discount %", field="line")
         data["line"] = lines[0]

@@ -1,6 +1,8 @@
-"""New-quote form lines, typed one per line: code | quantity | unit price | discount% | recurring|one-off.
+"""Lines typed one per line on a form: code | quantity | unit price | discount% | (a fifth column).
 
-They become the same line objects the API takes, so both go through one set of checks; an error
+Quotes say recurring or one-off in the fifth column; contracts list installed item serials there.
+
+The lines become the same objects the API takes, so both go through one set of checks; an error
 is reported by the number of the line as typed.
 """
 
@@ -17,15 +19,37 @@ _LINE_FIELD = re.compile(r"^lines\[(\d+)\]")
 _PREFIX = re.compile(r"^lines\[\d+\][^:]*:\s*")
 
 
-def parse_text_lines(text: str, currency: str) -> tuple[list[dict[str, Any]], list[int]]:
-    """(lines for the quote service, the typed line number of each) from the form's text."""
+def catalogue_line(parts: list[str], currency: str, where: str) -> dict[str, Any]:
+    """code | quantity | unit price | discount% -> a line as the services take it (product by code)."""
     from chalicelib.store import products
 
+    code, quantity, price, discount = (parts + ["", "", "", ""])[:4]
+    product = products.find_by_code(code) if code else None
+    if product is None:
+        raise ValidationError(f"{where}: no product with code {code!r}", field="lines")
+    line: dict[str, Any] = {
+        "product_id": product.id,
+        "quantity": quantity or "1",
+        "discount_percent": discount.rstrip("%").strip(),
+    }
+    if price:
+        try:
+            line["unit_price_minor"] = parse_amount(price, currency, field="lines")
+        except ValidationError as error:
+            raise ValidationError(f"{where}: {error.message}", field="lines") from None
+    return line
+
+
+def typed_rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number as typed, its | separated cells) for every line that is not blank."""
+    rows = enumerate((text or "").splitlines(), start=1)
+    return [(number, [p.strip() for p in typed.split("|")]) for number, typed in rows if typed.strip()]
+
+
+def parse_text_lines(text: str, currency: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """(lines for the quote service, the typed line number of each) from the form's text."""
     lines, numbers = [], []
-    for number, typed in enumerate((text or "").splitlines(), start=1):
-        if not typed.strip():
-            continue
-        parts = [p.strip() for p in typed.split("|")]
+    for number, parts in typed_rows(text):
         where = f"line {number}"
         if len(parts) != 5:
             raise ValidationError(
@@ -33,24 +57,11 @@ def parse_text_lines(text: str, currency: str) -> tuple[list[dict[str, Any]], li
                 "(leave the price or discount empty to use the price list / no discount)",
                 field="lines",
             )
-        code, quantity, price, discount, kind = parts
-        product = products.find_by_code(code) if code else None
-        if product is None:
-            raise ValidationError(f"{where}: no product with code {code!r}", field="lines")
+        kind = parts[4]
+        line = catalogue_line(parts, currency, where)
         if kind.lower() not in KINDS:
             raise ValidationError(f"{where}: say recurring or one-off, not {kind!r}", field="lines")
-        line: dict[str, Any] = {
-            "product_id": product.id,
-            "quantity": quantity or "1",
-            "discount_percent": discount.rstrip("%").strip(),
-            "recurring": KINDS[kind.lower()],
-        }
-        if price:
-            try:
-                line["unit_price_minor"] = parse_amount(price, currency, field="lines")
-            except ValidationError as error:
-                raise ValidationError(f"{where}: {error.message}", field="lines") from None
-        lines.append(line)
+        lines.append({**line, "recurring": KINDS[kind.lower()]})
         numbers.append(number)
     return lines, numbers
 

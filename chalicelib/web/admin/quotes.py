@@ -13,6 +13,7 @@ from chalicelib.domain.roles import Permission
 from chalicelib.services import manage_quotes
 from chalicelib.services.quote_summary import summary
 from chalicelib.store import customers, quotes
+from chalicelib.web.admin.customer_picker import customer_choices
 from chalicelib.web.admin.quote_form import by_typed_line, parse_text_lines
 from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
 from chalicelib.web.responses import redirect
@@ -51,11 +52,7 @@ def quote_list(ctx: PageContext) -> Response:
 def _form_page(ctx: PageContext, status: int = 200, error: DomainError | None = None) -> Response:
     from chalicelib.store import contract_templates, price_lists, staff
 
-    search = ctx.query.get("customer_q", "").strip()
-    found, _cursor = customers.page(prefix=search, limit=100)
-    chosen = ctx.form.get("customer_id") or ctx.query.get("customer_id", "")
-    if chosen and chosen not in {c.id for c in found}:
-        found = [*customers.get_many([chosen]), *found]
+    found, search, chosen = customer_choices(ctx)
     form = ctx.form if error else {"salesperson_id": ctx.user.id, "customer_id": chosen}
     return ctx.render(
         "admin/quote_new.html",

@@ -1,0 +1,19 @@
+"""Choosing a customer on a form (new quote, new contract): a name search and a short list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.web.admin.routing import PageContext
+
+
+def customer_choices(ctx: PageContext, limit: int = 100) -> tuple[list[Any], str, str]:
+    """(customers to offer, the search typed, the chosen id): the chosen one is always offered."""
+    from chalicelib.store import customers
+
+    search = ctx.query.get("customer_q", "").strip()
+    found, _cursor = customers.page(prefix=search, limit=limit)
+    chosen = ctx.form.get("customer_id") or ctx.query.get("customer_id", "")
+    if chosen and chosen not in {c.id for c in found}:
+        found = [*customers.get_many([chosen]), *found]
+    return found, search, chosen
