@@ -213,7 +213,7 @@ def contract_detail(ctx: PageContext, contract_id: str) -> Response:
     tab = ctx.query.get("tab", "overview")
     if tab not in TABS:
         tab = "overview"
-    contract = contracts.get(contract_id)
+    contract = contracts.get(contract_id, consistent=True)  # just after a change: show it
     try:
         return _screen(ctx, contract, tab)
     except DomainError as error:
