@@ -23,6 +23,11 @@ def expire_quotes(event: Any) -> None:
     catalog.run("expire_quotes", at=utcnow(), trigger="schedule")
 
 
+@bp.schedule(Rate(60, unit=Rate.MINUTES), name="run_billing")
+def run_billing(event: Any) -> None:
+    catalog.run("run_billing", at=utcnow(), trigger="schedule")
+
+
 @bp.schedule(Rate(60, unit=Rate.MINUTES), name="renew_contracts")
 def renew_contracts(event: Any) -> None:
     catalog.run("renew_contracts", at=utcnow(), trigger="schedule")

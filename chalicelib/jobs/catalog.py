@@ -38,6 +38,12 @@ def _renew_contracts(at: datetime) -> dict[str, Any]:
     return run_renewals(at)
 
 
+def _run_billing(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.run_billing import run_billing
+
+    return run_billing(at)
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in [
@@ -52,6 +58,13 @@ JOBS: dict[str, Job] = {
             Every(minutes=24 * 60),
             "Marks quotes past their validity as expired",
             _expire_quotes,
+        ),
+        # Hourly, like renewals: a contract's billing day starts at its own local midnight.
+        Job(
+            "run_billing",
+            Every(minutes=60),
+            "Bills every contract whose billing day has come, once per period, with gapless numbers",
+            _run_billing,
         ),
         # Hourly: each contract's day ends at its own local midnight; a second run finds nothing to do.
         Job(

@@ -21,11 +21,13 @@ from chalicelib.store.base import transaction
 from chalicelib.store.models import LookupModel, UniqueKeyModel
 
 MAX_ACTIONS = 100  # DynamoDB's limit for one TransactWriteItems
+CONCURRENT = "the change could not be saved because of a concurrent change: try again"
 
 
 @dataclass
 class Change:
     saves: list[tuple[Model, Condition | None]] = field(default_factory=list)
+    messages: dict[int, str] = field(default_factory=dict)  # id(item) -> its own conflict message
     deletes: list[tuple[Model, Condition | None]] = field(default_factory=list)
     add_lookups: set[tuple[str, str]] = field(default_factory=set)  # (key, ref)
     remove_lookups: set[tuple[str, str]] = field(default_factory=set)
@@ -34,8 +36,11 @@ class Change:
     audit: AuditEntry | None = None
     conflict_message: str = "this record was changed meanwhile: reload and try again"
 
-    def save(self, item: Model, condition: Condition | None = None) -> Change:
+    def save(self, item: Model, condition: Condition | None = None, message: str = "") -> Change:
+        """`message`: what a failed `condition` means for this item (default: conflict_message)."""
         self.saves.append((item, condition))
+        if message:
+            self.messages[id(item)] = message
         return self
 
     def delete(self, item: Model, condition: Condition | None = None) -> Change:
@@ -62,7 +67,7 @@ def commit(change: Change) -> None:
     """Writes the change atomically; a lost claim or a failed condition raises Conflict."""
     with_errors = _Transaction()
     for item, condition in change.saves:
-        with_errors.add("save", item, condition, change.conflict_message)
+        with_errors.add("save", item, condition, change.messages.get(id(item), change.conflict_message))
     for item, condition in change.deletes:
         with_errors.add("delete", item, condition, change.conflict_message)
     for key, (owner, message) in sorted(change.claims.items()):
@@ -110,9 +115,7 @@ class _Transaction:
             ):
                 if reason is not None and reason.code == "ConditionalCheckFailed" and message:
                     raise Conflict(message) from None
-            raise Conflict(
-                "the change could not be saved because of a concurrent change: try again"
-            ) from None
+            raise Conflict(CONCURRENT) from None
 
 
 def refs(key: str, limit: int = 1000) -> list[str]:

@@ -11,6 +11,7 @@ from chalicelib.config import Settings
 from chalicelib.store import (
     models,
     models_activity,
+    models_billing,
     models_bulk,
     models_catalogue,
     models_contacts,
@@ -51,6 +52,8 @@ MODELS: tuple[type[Model], ...] = (
     models_contracts.ContractModel,
     models_contracts.ContractVersionModel,
     models_contracts.VisitModel,
+    models_billing.InvoiceModel,
+    models_billing.InvoiceSeriesModel,
     models_bulk.BulkOperationModel,
     models_sales.QuoteModel,
     models_sales.OrderModel,

@@ -1,0 +1,136 @@
+"""The billing run (B2, S5): every due contract billed for each due period, exactly once, numbered gaplessly.
+
+Due contracts come from the sparse next-billing-date index (no scan). Up to ~20 contracts are
+written per transaction: their invoices, the contracts advanced past the billed periods (with a
+version check), and the series' counter moved from n to n+k (with a check that it is still n).
+So an invoice exists only with its number and its contract's update: a run that dies after any
+write leaves either all of a batch or none of it, a second run (or SQS delivering twice) finds
+the periods billed, and two runs at once cannot both bill a period or take the same number.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.audit import Actor
+from chalicelib.domain.billing import PeriodBill, bill_period, periods_due
+from chalicelib.domain.contracts import Contract
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.invoices import issued_from
+from chalicelib.domain.numbering import format_number
+from chalicelib.domain.periods import local_date
+from chalicelib.store import contracts, invoices, records
+from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel
+from chalicelib.store.models_contracts import ContractModel
+
+JOB_ACTOR = Actor("job:run_billing", "billing run")
+BATCH_ACTIONS = 90  # of DynamoDB's 100 per transaction: 3 per contract, 1 per invoice, 1 for the counter
+NUMBERS_MOVED = "another run took invoice numbers meanwhile"
+MAX_ATTEMPTS = 25
+LATEST_OFFSET = timedelta(hours=14)  # the earliest time zone (UTC+14) reaches a date first
+
+
+@dataclass(frozen=True)
+class Planned:
+    before: Contract
+    after: Contract
+    bills: tuple[PeriodBill, ...]
+    today: date
+
+    @property
+    def actions(self) -> int:
+        return 3 + len(self.bills)
+
+
+def due_contracts(now: datetime) -> Iterator[Contract]:
+    """Contracts whose next billing date has come somewhere on Earth; each is checked in its own zone."""
+    horizon = (now + LATEST_OFFSET).date().isoformat()
+    for item in ContractModel.by_next_billing.query("due", ContractModel.next_billing_date <= horizon):
+        yield contracts.from_item(item)
+
+
+def plan(contract: Contract, now: datetime) -> Planned | None:
+    today = local_date(now, contract.timezone)
+    bills, current = [], contract
+    for period in periods_due(contract, today):
+        bill = bill_period(current, period, now, f"{contract.id}:{period.start.isoformat()}")
+        bills.append(bill)
+        current = bill.contract_after
+    return Planned(contract, current, tuple(bills), today) if bills else None
+
+
+def run_billing(
+    now: datetime, *, actor: Actor = JOB_ACTOR, series_id: str = invoices.DEFAULT_SERIES
+) -> dict[str, Any]:
+    counts = {"contracts": 0, "invoices": 0, "skipped": 0}
+    batch: list[Planned] = []
+    for contract in due_contracts(now):
+        planned = plan(contract, now)
+        if planned is None:
+            continue
+        if batch and sum(p.actions for p in batch) + planned.actions > BATCH_ACTIONS:
+            _count(counts, *commit_batch(batch, series_id, actor, now))
+            batch = []
+        batch.append(planned)
+    if batch:
+        _count(counts, *commit_batch(batch, series_id, actor, now))
+    return counts
+
+
+def _count(counts: dict[str, Any], done: list[Planned], skipped: list[Planned]) -> None:
+    counts["contracts"] += len(done)
+    counts["invoices"] += sum(len(p.bills) for p in done)
+    counts["skipped"] += len(skipped)
+
+
+def commit_batch(
+    batch: list[Planned], series_id: str, actor: Actor, now: datetime
+) -> tuple[list[Planned], list[Planned]]:
+    """(billed, skipped): a contract changed or billed meanwhile is skipped; the next run sees it anew."""
+    for _attempt in range(MAX_ATTEMPTS):
+        series = invoices.series(series_id, now)
+        try:
+            _write(batch, series, actor, now)
+            return batch, []
+        except Conflict as error:
+            if error.message == NUMBERS_MOVED or error.message == records.CONCURRENT:
+                time.sleep(random.uniform(0, 0.02))  # noqa: S311 - jitter, not security
+                continue
+            if len(batch) == 1:
+                return [], batch
+            done: list[Planned] = []
+            skipped: list[Planned] = []
+            for planned in batch:  # find the one that cannot be written; bill the others
+                ok, not_ok = commit_batch([planned], series_id, actor, now)
+                done += ok
+                skipped += not_ok
+            return done, skipped
+    raise Conflict("could not take invoice numbers: too many billing runs at once; run again")
+
+
+def _write(batch: list[Planned], series: InvoiceSeriesModel, actor: Actor, now: datetime) -> None:
+    last = int(series.last_seq)
+    seq = last
+    change = records.Change()
+    saves = []
+    for planned in batch:
+        numbers = []
+        for bill in planned.bills:
+            seq += 1
+            number = format_number(series.format, seq, planned.today)
+            invoice = issued_from(bill, planned.before, series.id, number, planned.today, now)
+            change.save(invoices.to_item(invoice), InvoiceModel.id.does_not_exist(), "already billed")
+            numbers.append(f"{number} ({bill.period.start} to {bill.period.end})")
+        saves.append(
+            contracts.Saved(planned.before, planned.after, "contract.billed", "billed " + ", ".join(numbers))
+        )
+    counter = InvoiceSeriesModel(
+        id=series.id, name=series.name, format=series.format, last_seq=seq, created_at=series.created_at
+    )
+    change.save(counter, InvoiceSeriesModel.last_seq == last, NUMBERS_MOVED)
+    contracts.commit(saves, actor, now, also=change)

@@ -1,0 +1,93 @@
+"""Invoices and number series. Billing writes invoices in one transaction with their contracts."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.invoices import Invoice, line_from_json, line_json
+from chalicelib.domain.numbering import check_format
+from chalicelib.domain.periods import Period
+from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel
+
+DEFAULT_SERIES = "default"
+DEFAULT_FORMAT = "INV-{YYYY}-{seq:06}"
+
+
+def to_item(invoice: Invoice) -> InvoiceModel:
+    issued = invoice.issue_date.isoformat() if invoice.issue_date else ""
+    return InvoiceModel(
+        id=invoice.id,
+        customer_id=invoice.customer_id,
+        contract_id=invoice.contract_id,
+        period_start=invoice.period.start.isoformat(),
+        issue_key=f"{issued}#{invoice.id}",
+        status=invoice.status,
+        series=invoice.series,
+        number=invoice.number or None,
+        total_minor=invoice.total_minor,
+        currency=invoice.currency,
+        body={
+            "period_end": invoice.period.end.isoformat(),
+            "issue_date": issued or None,
+            "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+            "lines": [line_json(line) for line in invoice.lines],
+        },
+        created_at=invoice.created_at,
+    )
+
+
+def from_item(item: Any) -> Invoice:
+    body = item.body
+    return Invoice(
+        id=item.id,
+        customer_id=item.customer_id,
+        contract_id=item.contract_id,
+        currency=item.currency,
+        series=item.series,
+        status=item.status,
+        period=Period(date.fromisoformat(item.period_start), date.fromisoformat(body["period_end"])),
+        lines=tuple(line_from_json(line) for line in body["lines"]),
+        created_at=item.created_at,
+        issue_date=date.fromisoformat(body["issue_date"]) if body.get("issue_date") else None,
+        due_date=date.fromisoformat(body["due_date"]) if body.get("due_date") else None,
+        number=item.number or "",
+    )
+
+
+def get(invoice_id: str) -> Invoice:
+    try:
+        return from_item(InvoiceModel.get(invoice_id))
+    except DoesNotExist:
+        raise NotFound(f"no invoice {invoice_id}", field="invoice_id") from None
+
+
+def of_contract(contract_id: str) -> list[Invoice]:
+    return [from_item(i) for i in InvoiceModel.by_contract.query(contract_id)]
+
+
+def of_customer(customer_id: str) -> list[Invoice]:
+    return [from_item(i) for i in InvoiceModel.by_customer.query(customer_id, scan_index_forward=False)]
+
+
+def series(series_id: str, now: datetime) -> InvoiceSeriesModel:
+    """The series as stored now (a consistent read: its last number is about to be used)."""
+    try:
+        return InvoiceSeriesModel.get(series_id, consistent_read=True)
+    except DoesNotExist:
+        if series_id != DEFAULT_SERIES:
+            raise NotFound(f"no invoice series {series_id}", field="series") from None
+        default = InvoiceSeriesModel(
+            id=DEFAULT_SERIES,
+            name="Invoices",
+            format=check_format(DEFAULT_FORMAT),
+            last_seq=0,
+            created_at=now,
+        )
+        with contextlib.suppress(PutError):  # created meanwhile by another run: read that one
+            default.save(InvoiceSeriesModel.id.does_not_exist())
+        return InvoiceSeriesModel.get(series_id, consistent_read=True)

@@ -1,0 +1,64 @@
+"""Tables of billing (issue 5): invoices and the number series they are issued in."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.store.base import JSONAttribute
+from chalicelib.store.models import TableDefaults
+
+
+class InvoicesByContract(GlobalSecondaryIndex["InvoiceModel"]):
+    class Meta:
+        index_name = "by_contract"
+        projection = AllProjection()
+
+    contract_id = UnicodeAttribute(hash_key=True)
+    period_start = UnicodeAttribute(range_key=True)
+
+
+class InvoicesByCustomer(GlobalSecondaryIndex["InvoiceModel"]):
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    issue_key = UnicodeAttribute(range_key=True)  # <issue date>#<id>
+
+
+class InvoiceModel(Model):
+    """One invoice; its id is <contract id>:<period start>, so a period can only ever be invoiced once."""
+
+    class Meta(TableDefaults):
+        table_name = "invoices"
+
+    id = UnicodeAttribute(hash_key=True)
+    customer_id = UnicodeAttribute()
+    contract_id = UnicodeAttribute()
+    period_start = UnicodeAttribute()
+    issue_key = UnicodeAttribute()
+    status = UnicodeAttribute()  # draft | issued
+    series = UnicodeAttribute()
+    number = UnicodeAttribute(null=True)  # none while a draft
+    total_minor = NumberAttribute()  # integer minor units
+    currency = UnicodeAttribute()
+    body = JSONAttribute()  # lines, dates, terms
+    created_at = UTCDateTimeAttribute()
+    version = NumberAttribute(default=1)
+    by_contract = InvoicesByContract()
+    by_customer = InvoicesByCustomer()
+
+
+class InvoiceSeriesModel(Model):
+    """A number series (X3): its format and the last number issued; numbers are taken in transactions."""
+
+    class Meta(TableDefaults):
+        table_name = "invoice_series"
+
+    id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    format = UnicodeAttribute()
+    last_seq = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()

@@ -1,0 +1,170 @@
+"""The billing run against DynamoDB Local: due contracts billed once per period, numbered without gaps."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+
+import pytest
+
+from chalicelib.domain.audit import SYSTEM
+from chalicelib.services import run_billing as billing
+from chalicelib.services.change_contract import change_contract
+from chalicelib.services.manage_catalogue import create_product
+from chalicelib.services.manage_contracts import create_contract
+from chalicelib.services.manage_customers import create_customer
+from chalicelib.services.manage_templates import create_template
+from chalicelib.store import contracts, invoices, records
+from chalicelib.store.models_billing import InvoiceModel
+
+START = datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def make():
+    product = create_product({"code": "CARE", "name": "Boiler care"}, actor=SYSTEM, now=START)
+    template = create_template(
+        {"name": "Care", "currency": "EUR", "period": "monthly", "payment_terms_days": 14},
+        actor=SYSTEM,
+        now=START,
+    )
+
+    def contract(name: str = "Acme", timezone: str = "Europe/Bratislava", **extra):
+        customer = create_customer(
+            {"name": name, "country": "SK", "currency": "EUR", "timezone": timezone}, actor=SYSTEM, now=START
+        )
+        data = {
+            "customer_id": customer.id,
+            "template_id": template.id,
+            "start_date": "2027-01-01",
+            "lines": [{"product_id": product.id, "quantity": "1", "unit_price_minor": 3100}],
+            "activate": True,
+            **extra,
+        }
+        return create_contract(data, actor=SYSTEM, now=START)
+
+    return contract
+
+
+def _numbers() -> list[str]:
+    return sorted(i.number for i in InvoiceModel.scan())
+
+
+def test_due_contracts_are_billed_once_per_period_with_gapless_numbers(make) -> None:
+    first, second = make("Acme"), make("Beta")
+    assert billing.run_billing(at("2027-01-01T12:00")) == {"contracts": 2, "invoices": 2, "skipped": 0}
+    assert billing.run_billing(at("2027-01-01T13:00")) == {"contracts": 0, "invoices": 0, "skipped": 0}
+    assert _numbers() == ["INV-2027-000001", "INV-2027-000002"]
+    [invoice] = invoices.of_contract(first.id)
+    assert (invoice.total_minor, invoice.issue_date, invoice.due_date) == (
+        3100,
+        date(2027, 1, 1),
+        date(2027, 1, 15),
+    )
+    assert (invoice.period.start, invoice.period.end, invoice.status) == (
+        date(2027, 1, 1),
+        date(2027, 2, 1),
+        "issued",
+    )
+    assert contracts.get(second.id).next_billing_date == date(2027, 2, 1)
+    assert contracts.versions(first.id)[0]["summary"].startswith("billed INV-2027-00000")
+
+
+def test_a_run_after_a_week_down_bills_every_missed_period_once(make) -> None:
+    contract = make()
+    assert billing.run_billing(at("2027-04-10T12:00"))["invoices"] == 4  # January to April
+    periods = [(i.period.start, i.number) for i in invoices.of_contract(contract.id)]
+    assert periods == [
+        (date(2027, 1, 1), "INV-2027-000001"),
+        (date(2027, 2, 1), "INV-2027-000002"),
+        (date(2027, 3, 1), "INV-2027-000003"),
+        (date(2027, 4, 1), "INV-2027-000004"),
+    ]
+    assert billing.run_billing(at("2027-04-10T12:00"))["invoices"] == 0
+
+
+def test_prorated_credits_go_on_the_next_invoice(make) -> None:
+    contract = make()
+    billing.run_billing(at("2027-01-01T12:00"))
+    line_id = contracts.get(contract.id).lines[0].id
+    change_contract(
+        contract.id,
+        "quantity",
+        {"line_id": line_id, "quantity": "2", "when": "date", "effective_date": "2027-01-16"},
+        version=2,
+        actor=SYSTEM,
+        now=at("2027-01-10T12:00"),
+    )
+    billing.run_billing(at("2027-02-01T12:00"))
+    february = invoices.get(f"{contract.id}:2027-02-01")
+    # 2 x 31.00 for February, then the settled January: -16.00 credit and +32.00 charge.
+    assert [line.amount_minor for line in february.lines] == [6200, -1600, 3200]
+    assert billing.run_billing(at("2027-03-01T12:00"))["invoices"] == 1
+    assert [line.amount_minor for line in invoices.get(f"{contract.id}:2027-03-01").lines] == [6200]
+
+
+def test_one_utc_run_bills_auckland_before_los_angeles(make) -> None:
+    auckland = make("Kiwi", "Pacific/Auckland", start_date="2027-04-01")
+    los_angeles = make("Pacific Labs", "America/Los_Angeles", start_date="2027-04-01")
+    # 2027-03-31 12:00 UTC: April 1 (01:00, NZDT) in Auckland, March 31 (05:00, PDT) in Los Angeles.
+    assert billing.run_billing(at("2027-03-31T12:00"))["invoices"] == 1
+    assert [i.contract_id for i in InvoiceModel.scan()] == [auckland.id]
+    assert billing.run_billing(at("2027-04-01T07:00"))["invoices"] == 1  # midnight in Los Angeles
+    assert invoices.of_contract(los_angeles.id)[0].issue_date == date(2027, 4, 1)
+
+
+def test_concurrent_runs_bill_each_period_once_and_take_each_number_once(make) -> None:
+    for n in range(24):
+        make(f"Customer {n:02d}")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: billing.run_billing(at("2027-02-01T12:00")), range(4)))
+    assert sum(r["invoices"] for r in results) == 48  # January and February for each of 24
+    assert _numbers() == [f"INV-2027-{n:06d}" for n in range(1, 49)]
+    assert len({i.id for i in InvoiceModel.scan()}) == 48
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_run_that_dies_around_its_write_leaves_nothing_half_done(make, monkeypatch, when) -> None:
+    make("Acme")
+    make("Beta")
+    real_commit = records.commit
+
+    def dying_commit(change):
+        if when == "after":
+            real_commit(change)
+        raise RuntimeError("the Lambda timed out")
+
+    monkeypatch.setattr(records, "commit", dying_commit)
+    with pytest.raises(RuntimeError):
+        billing.run_billing(at("2027-01-01T12:00"))
+    monkeypatch.setattr(records, "commit", real_commit)
+    billing.run_billing(at("2027-01-01T12:00"))  # the retry (or SQS delivering again)
+    assert _numbers() == ["INV-2027-000001", "INV-2027-000002"]
+
+
+def test_a_contract_changed_between_plan_and_write_is_skipped_then_billed(make, monkeypatch) -> None:
+    contract, other = make("Acme"), make("Beta")
+    real_write = billing._write
+
+    def staff_edit_first(batch, series, actor, now):
+        if any(p.before.id == contract.id for p in batch) and contracts.get(contract.id).version == 1:
+            line_id = contract.lines[0].id
+            change_contract(
+                contract.id,
+                "quantity",
+                {"line_id": line_id, "quantity": "2"},
+                version=1,
+                actor=SYSTEM,
+                now=at("2027-01-01T12:00"),
+            )
+        real_write(batch, series, actor, now)
+
+    monkeypatch.setattr(billing, "_write", staff_edit_first)
+    assert billing.run_billing(at("2027-01-01T12:00")) == {"contracts": 1, "invoices": 1, "skipped": 1}
+    assert [i.contract_id for i in InvoiceModel.scan()] == [other.id]
+    monkeypatch.setattr(billing, "_write", real_write)
+    assert billing.run_billing(at("2027-01-01T13:00"))["invoices"] == 1
+    assert invoices.of_contract(contract.id)[0].total_minor == 6200  # billed as it is now
+    assert _numbers() == ["INV-2027-000001", "INV-2027-000002"]
