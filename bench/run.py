@@ -23,6 +23,7 @@ for folder in (str(ROOT), str(BENCH)):
     if folder not in sys.path:
         sys.path.insert(0, folder)
 
+import billing  # noqa: E402
 import bulk_price  # noqa: E402
 import csv_import  # noqa: E402
 import import_time  # noqa: E402
@@ -46,8 +47,6 @@ TARGETS: dict[str, str] = {
 }
 
 NOT_BUILT = {
-    "billing_ratio_vs_put": "not built yet: billing run (issue 5)",
-    "ddb_requests_per_billed_contract": "not built yet: billing run (issue 5)",
     "pdf_render_ratio_vs_bare": "not built yet: invoice PDFs (issue 5)",
     "pdf_renders_on_repeat_download": "not built yet: invoice PDFs (issue 5)",
 }
@@ -80,6 +79,8 @@ def _meets(figure: str, value: float | None, raw: dict[str, Any]) -> bool | None
         "ddb_requests_per_page": lambda: value <= 5 and bool(raw.get("constant_50_vs_200")),
         "csv_import_ratio_vs_batch_write": lambda: value >= 0.5,
         "bulk_price_update_writes_per_contract": lambda: value <= 1,
+        "billing_ratio_vs_put": lambda: value >= 0.3,
+        "ddb_requests_per_billed_contract": lambda: value <= 4,
     }
     check = checks.get(figure)
     return check() if check else None
@@ -98,10 +99,17 @@ def measure_engines(endpoint: str, prefix: str, counter: DynamoDBCounter) -> dic
         baseline = raw_writes.measure(endpoint, settings.region, f"{prefix}raw-writes")
         csv_figures = csv_import.measure()
         bulk_figures = bulk_price.measure(counter)
+        billing_figures = billing.measure(counter, baseline["put_item_rows_per_s"])
     finally:
         registry.delete_tables(settings)
         bootstrap.reset()
-    return {"pages": page_counts, "baseline": baseline, "csv_import": csv_figures, "bulk_price": bulk_figures}
+    return {
+        "pages": page_counts,
+        "baseline": baseline,
+        "csv_import": csv_figures,
+        "bulk_price": bulk_figures,
+        "billing": billing_figures,
+    }
 
 
 def summary(results: dict[str, Any]) -> str:
@@ -149,11 +157,15 @@ def main() -> int:
     figures["ddb_requests_per_page"] = engines["pages"]["figure"]
     figures["csv_import_ratio_vs_batch_write"] = engines["csv_import"]["figure"]
     figures["bulk_price_update_writes_per_contract"] = engines["bulk_price"]["figure"]
+    figures["billing_ratio_vs_put"] = engines["billing"]["figure"]
+    figures["ddb_requests_per_billed_contract"] = engines["billing"]["requests_per_contract"]
     raw: dict[str, Any] = {
         "import_ratio_app_vs_boto3": imports["raw"],
         "ddb_requests_per_page": engines["pages"]["raw"],
         "csv_import_ratio_vs_batch_write": engines["csv_import"]["raw"],
         "bulk_price_update_writes_per_contract": engines["bulk_price"]["raw"],
+        "billing_ratio_vs_put": dict(engines["billing"]["raw"]),
+        "ddb_requests_per_billed_contract": dict(engines["billing"]["raw"]),
         "baseline_raw_writes": engines["baseline"],
     }
     for figure, target in TARGETS.items():
@@ -191,6 +203,14 @@ def main() -> int:
             "through the services with their request counts (raw.*_requests); apply plans again (one scan) "
             "before writing, then commits 8 contracts at a time, each with ONE transaction of 4 puts "
             "(contract, version, audit, bulk-operation part), plus 2 puts of the operation header"
+        ),
+        "billing_ratio_vs_put": (
+            "contracts billed per second by run_billing (one run, inline, 10,000 active monthly contracts "
+            "due today, fixture written as model items) / put_item rows per second of the same bench run"
+        ),
+        "ddb_requests_per_billed_contract": (
+            "every DynamoDB request during that run (paged index queries, series reads, transactions) / "
+            "contracts billed"
         ),
         "baseline_raw_writes": (
             "plain botocore client, one thread, 2,000 items each way into a bench table: the denominators "
