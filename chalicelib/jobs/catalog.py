@@ -41,7 +41,7 @@ def _renew_contracts(at: datetime) -> dict[str, Any]:
 def _run_billing(at: datetime) -> dict[str, Any]:
     from chalicelib.services.run_billing import run_billing
 
-    return run_billing(at)
+    return run_billing(at, dispatch=bootstrap.queue().send_batch)
 
 
 JOBS: dict[str, Job] = {

@@ -13,6 +13,7 @@ from chalicelib import bootstrap
 
 log = logging.getLogger(__name__)
 IMPORT_RUN = "import.run"  # import_csv.RUN_MESSAGE; services are imported when a message comes
+BILLING_BATCH = "billing.batch"  # run_billing.BATCH_MESSAGE
 
 
 def _run_import(message: dict[str, Any]) -> None:
@@ -29,7 +30,21 @@ def _run_import(message: dict[str, Any]) -> None:
         log.exception("import %s failed", import_id)
 
 
-HANDLERS = {IMPORT_RUN: _run_import}
+def _bill_batch(message: dict[str, Any]) -> None:
+    from datetime import datetime
+
+    from chalicelib.services.run_billing import bill_batch
+
+    # Raising lets SQS deliver the batch again (then the dead-letter queue): billing twice is harmless.
+    counts = bill_batch(
+        [str(i) for i in message["contract_ids"]],
+        datetime.fromisoformat(str(message["at"])),
+        series_id=str(message.get("series") or "default"),
+    )
+    log.info("billing batch: %s", counts)
+
+
+HANDLERS = {IMPORT_RUN: _run_import, BILLING_BATCH: _bill_batch}
 
 
 def handle(messages: list[dict[str, Any]]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +33,8 @@ BATCH_ACTIONS = 90  # of DynamoDB's 100 per transaction: 3 per contract, 1 per i
 NUMBERS_MOVED = "another run took invoice numbers meanwhile"
 MAX_ATTEMPTS = 25
 LATEST_OFFSET = timedelta(hours=14)  # the earliest time zone (UTC+14) reaches a date first
+BATCH_MESSAGE = "billing.batch"
+DISPATCH_SIZE = 100  # contract ids per worker message (a worker writes them in transactions of ~20)
 
 
 @dataclass(frozen=True)
@@ -65,11 +67,45 @@ def plan(contract: Contract, now: datetime) -> Planned | None:
 
 
 def run_billing(
-    now: datetime, *, actor: Actor = JOB_ACTOR, series_id: str = invoices.DEFAULT_SERIES
+    now: datetime,
+    *,
+    actor: Actor = JOB_ACTOR,
+    series_id: str = invoices.DEFAULT_SERIES,
+    dispatch: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> dict[str, Any]:
+    """Bills what is due as of `now`, or with `dispatch` hands batches of contract ids to workers.
+
+    On AWS `dispatch` is the SQS queue: each message is one worker Lambda's batch. A message
+    delivered twice bills nothing twice: the worker reads the contracts again and skips what is billed.
+    """
+    if dispatch is None:
+        return _bill(list(due_contracts(now)), now, actor, series_id)
+    ids = [c.id for c in due_contracts(now)]
+    messages = [
+        {
+            "type": BATCH_MESSAGE,
+            "contract_ids": ids[i : i + DISPATCH_SIZE],
+            "at": now.isoformat(),
+            "series": series_id,
+        }
+        for i in range(0, len(ids), DISPATCH_SIZE)
+    ]
+    if messages:
+        dispatch(messages)
+    return {"contracts_due": len(ids), "batches_sent": len(messages)}
+
+
+def bill_batch(
+    contract_ids: list[str], now: datetime, *, series_id: str = invoices.DEFAULT_SERIES
+) -> dict[str, Any]:
+    """A worker's share: the contracts as they are now (consistent reads), billed as of `now`."""
+    return _bill(contracts.get_many(contract_ids), now, JOB_ACTOR, series_id)
+
+
+def _bill(due: list[Contract], now: datetime, actor: Actor, series_id: str) -> dict[str, Any]:
     counts = {"contracts": 0, "invoices": 0, "skipped": 0}
     batch: list[Planned] = []
-    for contract in due_contracts(now):
+    for contract in due:
         planned = plan(contract, now)
         if planned is None:
             continue

@@ -168,3 +168,25 @@ def test_a_contract_changed_between_plan_and_write_is_skipped_then_billed(make, 
     assert billing.run_billing(at("2027-01-01T13:00"))["invoices"] == 1
     assert invoices.of_contract(contract.id)[0].total_minor == 6200  # billed as it is now
     assert _numbers() == ["INV-2027-000001", "INV-2027-000002"]
+
+
+def test_the_job_fans_batches_out_to_workers_and_a_batch_delivered_twice_bills_once(
+    make, monkeypatch
+) -> None:
+    from chalicelib.jobs import catalog, workers
+
+    for n in range(3):
+        make(f"Customer {n}")
+    sent: list[dict] = []
+    monkeypatch.setattr(billing, "DISPATCH_SIZE", 2)
+    counts = billing.run_billing(at("2027-01-01T12:00"), dispatch=sent.extend)
+    assert counts == {"contracts_due": 3, "batches_sent": 2}
+    assert [len(m["contract_ids"]) for m in sent] == [2, 1]
+    assert InvoiceModel.count() == 0  # nothing billed until a worker takes the message
+    workers.handle(sent)
+    workers.handle(sent)  # SQS delivers at least once: the second delivery finds everything billed
+    assert _numbers() == ["INV-2027-000001", "INV-2027-000002", "INV-2027-000003"]
+    # The scheduled job does the same through the queue (inline on one machine), as of `--at`.
+    run = catalog.run("run_billing", at=at("2027-02-01T12:00"), trigger="cli")
+    assert run.result == "ok" and run.counts == {"contracts_due": 3, "batches_sent": 2}
+    assert len(_numbers()) == 6
