@@ -49,6 +49,7 @@ class Permission(Enum):
     # Contract changes, renewals and bulk work (S3, S6); billing staff settle credits and cancellations.
     MANAGE_CONTRACTS = ("manage_contracts", frozenset({Role.ADMIN, Role.SALES, Role.BILLING}))
     MANAGE_QUOTES = ("manage_quotes", frozenset({Role.ADMIN, Role.SALES}))
+    VIEW_INVOICES = ("view_invoices", frozenset({Role.ADMIN, Role.BILLING, Role.SALES, Role.VIEWER}))
     EXPORT_DATA = ("export_data", frozenset({Role.ADMIN, Role.BILLING}))
     MANAGE_STAFF = ("manage_staff", frozenset({Role.ADMIN}))
     VIEW_AUDIT = ("view_audit", frozenset({Role.ADMIN}))
@@ -83,6 +84,7 @@ class ApiScope(StrEnum):
     EXPORT = "exports:read"
     CONTRACTS_READ = "contracts:read"
     CONTRACTS_WRITE = "contracts:write"
+    INVOICES_READ = "invoices:read"
 
     @classmethod
     def parse_many(cls, values: list[str]) -> frozenset[ApiScope]:

@@ -74,6 +74,10 @@ def of_customer(customer_id: str) -> list[Invoice]:
     return [from_item(i) for i in InvoiceModel.by_customer.query(customer_id, scan_index_forward=False)]
 
 
+def recent(limit: int = 100) -> list[Invoice]:
+    return [from_item(i) for i in InvoiceModel.recent.query("invoice", scan_index_forward=False, limit=limit)]
+
+
 def series(series_id: str, now: datetime) -> InvoiceSeriesModel:
     """The series as stored now (a consistent read: its last number is about to be used)."""
     try:

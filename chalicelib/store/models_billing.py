@@ -28,6 +28,15 @@ class InvoicesByCustomer(GlobalSecondaryIndex["InvoiceModel"]):
     issue_key = UnicodeAttribute(range_key=True)  # <issue date>#<id>
 
 
+class InvoicesRecent(GlobalSecondaryIndex["InvoiceModel"]):
+    class Meta:
+        index_name = "recent"
+        projection = AllProjection()
+
+    listing = UnicodeAttribute(hash_key=True)
+    issue_key = UnicodeAttribute(range_key=True)
+
+
 class InvoiceModel(Model):
     """One invoice; its id is <contract id>:<period start>, so a period can only ever be invoiced once."""
 
@@ -39,6 +48,7 @@ class InvoiceModel(Model):
     contract_id = UnicodeAttribute()
     period_start = UnicodeAttribute()
     issue_key = UnicodeAttribute()
+    listing = UnicodeAttribute(default="invoice")
     status = UnicodeAttribute()  # draft | issued
     series = UnicodeAttribute()
     number = UnicodeAttribute(null=True)  # none while a draft
@@ -49,6 +59,7 @@ class InvoiceModel(Model):
     version = NumberAttribute(default=1)
     by_contract = InvoicesByContract()
     by_customer = InvoicesByCustomer()
+    recent = InvoicesRecent()
 
 
 class InvoiceSeriesModel(Model):

@@ -25,6 +25,7 @@ def test_viewer_can_only_look() -> None:
         Permission.VIEW_CUSTOMERS,
         Permission.VIEW_CATALOGUE,
         Permission.VIEW_CONTRACTS,
+        Permission.VIEW_INVOICES,
         Permission.OWN_ACCOUNT,
     }
 

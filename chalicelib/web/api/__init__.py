@@ -9,6 +9,7 @@ from chalicelib.web.api import (  # noqa: F401
     customers,
     documents,
     exports,
+    invoices,
     items,
     openapi,
     orders,

@@ -1,0 +1,67 @@
+"""Invoices over JSON (issue 5): read only; the billing run issues them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.roles import ApiScope
+from chalicelib.web.api.routing import ApiContext, endpoint
+
+if TYPE_CHECKING:
+    from chalicelib.domain.invoices import Invoice
+
+INVOICE: dict[str, Any] = {
+    "type": "object",
+    "description": "An invoice with its lines (amounts in minor units)",
+}
+
+
+def invoice_json(invoice: Invoice) -> dict[str, Any]:
+    from chalicelib.domain.invoices import line_json
+
+    return {
+        "id": invoice.id,
+        "number": invoice.number or None,
+        "status": invoice.status,
+        "series": invoice.series,
+        "customer_id": invoice.customer_id,
+        "contract_id": invoice.contract_id,
+        "currency": invoice.currency,
+        "period_start": invoice.period.start.isoformat(),
+        "period_end": invoice.period.end.isoformat(),
+        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        "total_minor": invoice.total_minor,
+        "lines": [line_json(line) for line in invoice.lines],
+    }
+
+
+@endpoint(
+    "/invoices",
+    "GET",
+    summary="Invoices of a contract or a customer",
+    scope=ApiScope.INVOICES_READ,
+    query=(("contract_id", "a contract's invoices"), ("customer_id", "a customer's invoices, newest first")),
+)
+def list_invoices(ctx: ApiContext) -> dict[str, Any]:
+    from chalicelib.store import invoices
+
+    if ctx.query.get("contract_id"):
+        return {"items": [invoice_json(i) for i in invoices.of_contract(ctx.query["contract_id"])]}
+    if ctx.query.get("customer_id"):
+        return {"items": [invoice_json(i) for i in invoices.of_customer(ctx.query["customer_id"])]}
+    raise ValidationError("ask for ?contract_id= or ?customer_id=", field="contract_id")
+
+
+@endpoint(
+    "/invoices/{invoice_id}",
+    "GET",
+    summary="One invoice",
+    scope=ApiScope.INVOICES_READ,
+    response_schema=INVOICE,
+)
+def get_invoice(ctx: ApiContext, invoice_id: str) -> dict[str, Any]:
+    from chalicelib.store import invoices
+
+    return invoice_json(invoices.get(invoice_id))
