@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.money import check_currency
+from chalicelib.domain.numbering import check_series_id
 from chalicelib.domain.periods import Cadence
 from chalicelib.domain.template_terms import (  # noqa: F401  (also used from here)
     ACCESS_LEVELS,
@@ -91,6 +92,7 @@ class ContractTemplate:
     access_level: str = "restricted"
     proration: str = "now"
     reminder_days: tuple[int, ...] = (30, 7)
+    invoice_series: str = "default"  # the number series its contracts' invoices are issued in (X3)
     options: tuple[TemplateOption, ...] = field(default_factory=tuple)
     health: tuple[HealthCondition, ...] = field(default_factory=tuple)
     emails: tuple[StageEmail, ...] = field(default_factory=tuple)  # in EMAIL_STAGES order
@@ -123,6 +125,7 @@ class ContractTemplate:
             "access_level": self.access_level,
             "proration": self.proration,
             "reminder_days": list(self.reminder_days),
+            "invoice_series": self.invoice_series,
             "health": [c.as_json() for c in self.health],
             "emails": {e.stage: {"subject": e.subject, "body": e.body} for e in self.emails},
         }
@@ -340,6 +343,7 @@ def validate_template(template_id: str, data: dict[str, Any]) -> ContractTemplat
         access_level=_choice(data, "access_level", ACCESS_LEVELS, "restricted"),
         proration=_choice(data, "proration", PRORATION, "now"),
         reminder_days=tuple(sorted(set(reminders), reverse=True)),
+        invoice_series=check_series_id(str(data.get("invoice_series") or "default"), "invoice_series"),
         options=_options(data.get("options") or []),
         # Both live in the stored terms; items saved before B22 have neither.
         health=_health(data.get("health") or []),

@@ -41,6 +41,7 @@ class Terms:
     access_level: str = "restricted"
     proration: str = "now"
     reminder_days: tuple[int, ...] = (30, 7)
+    invoice_series: str = "default"
 
     @property
     def cadence(self) -> Cadence:

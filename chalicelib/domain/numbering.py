@@ -9,6 +9,14 @@ from chalicelib.domain.errors import ValidationError
 
 _FIELD = re.compile(r"\{(YYYY|YY|MM|seq(?::0?(\d))?)\}")
 _ALLOWED = re.compile(r"^[A-Za-z0-9/_.#-]*$")
+_SERIES_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,19}$")
+
+
+def check_series_id(series_id: str, field: str = "id") -> str:
+    series_id = series_id.strip().lower()
+    if not _SERIES_ID.match(series_id):
+        raise ValidationError("a series code is 1-20 lower-case letters, digits or -", field=field)
+    return series_id
 
 
 def check_format(fmt: str) -> str:

@@ -49,6 +49,7 @@ class Permission(Enum):
     # Contract changes, renewals and bulk work (S3, S6); billing staff settle credits and cancellations.
     MANAGE_CONTRACTS = ("manage_contracts", frozenset({Role.ADMIN, Role.SALES, Role.BILLING}))
     MANAGE_QUOTES = ("manage_quotes", frozenset({Role.ADMIN, Role.SALES}))
+    MANAGE_BILLING_SETTINGS = ("manage_billing_settings", frozenset({Role.ADMIN, Role.BILLING}))
     VIEW_INVOICES = ("view_invoices", frozenset({Role.ADMIN, Role.BILLING, Role.SALES, Role.VIEWER}))
     EXPORT_DATA = ("export_data", frozenset({Role.ADMIN, Role.BILLING}))
     MANAGE_STAFF = ("manage_staff", frozenset({Role.ADMIN}))

@@ -38,6 +38,7 @@ def terms_of(template: ContractTemplate) -> Terms:
         access_level=template.access_level,
         proration=template.proration,
         reminder_days=template.reminder_days,
+        invoice_series=template.invoice_series,
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.contract_templates import ContractTemplate, validate_template
 from chalicelib.domain.ids import new_id
+from chalicelib.services.manage_invoice_series import check_series_exists
 from chalicelib.store import contract_templates
 
 
@@ -23,6 +24,7 @@ def _audited(template: ContractTemplate) -> dict[str, Any]:
 
 def create_template(data: dict[str, Any], *, actor: Actor, now: datetime) -> ContractTemplate:
     template = replace(validate_template(new_id(), data), created_at=now)
+    check_series_exists(template.invoice_series, now)
     entry = actor.entry("template", template.id, "template.created", now, after=_audited(template))
     return contract_templates.create(template, entry)
 
@@ -40,5 +42,6 @@ def update_template(
     )
     if after == before:
         return before
+    check_series_exists(after.invoice_series, now)
     entry = actor.entry("template", template_id, "template.updated", now, _audited(before), _audited(after))
     return contract_templates.update(before, after, entry)

@@ -103,18 +103,22 @@ def bill_batch(
 
 
 def _bill(due: list[Contract], now: datetime, actor: Actor, series_id: str) -> dict[str, Any]:
+    """Batches never mix series: each transaction moves one series' counter."""
     counts = {"contracts": 0, "invoices": 0, "skipped": 0}
-    batch: list[Planned] = []
+    waiting: dict[str, list[Planned]] = {}
     for contract in due:
         planned = plan(contract, now)
         if planned is None:
             continue
+        series = contract.terms.invoice_series or series_id
+        batch = waiting.setdefault(series, [])
         if batch and sum(p.actions for p in batch) + planned.actions > BATCH_ACTIONS:
-            _count(counts, *commit_batch(batch, series_id, actor, now))
-            batch = []
+            _count(counts, *commit_batch(batch, series, actor, now))
+            batch.clear()
         batch.append(planned)
-    if batch:
-        _count(counts, *commit_batch(batch, series_id, actor, now))
+    for series, batch in waiting.items():
+        if batch:
+            _count(counts, *commit_batch(batch, series, actor, now))
     return counts
 
 

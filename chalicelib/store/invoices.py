@@ -8,10 +8,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
+from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.invoices import Invoice, line_from_json, line_json
 from chalicelib.domain.numbering import check_format
 from chalicelib.domain.periods import Period
+from chalicelib.store import records
 from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel
 
 DEFAULT_SERIES = "default"
@@ -76,6 +78,21 @@ def of_customer(customer_id: str) -> list[Invoice]:
 
 def recent(limit: int = 100) -> list[Invoice]:
     return [from_item(i) for i in InvoiceModel.recent.query("invoice", scan_index_forward=False, limit=limit)]
+
+
+def all_series(now: datetime) -> list[InvoiceSeriesModel]:
+    """Every series (a handful), the default one made on first use."""
+    found = {s.id: s for s in InvoiceSeriesModel.scan()}
+    if DEFAULT_SERIES not in found:
+        found[DEFAULT_SERIES] = series(DEFAULT_SERIES, now)
+    return sorted(found.values(), key=lambda s: s.id)
+
+
+def create_series(item: InvoiceSeriesModel, entry: AuditEntry) -> None:
+    change = records.Change(audit=entry).save(
+        item, InvoiceSeriesModel.id.does_not_exist(), f"the series code {item.id} is taken"
+    )
+    records.commit(change)
 
 
 def series(series_id: str, now: datetime) -> InvoiceSeriesModel:

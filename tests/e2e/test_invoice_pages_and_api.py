@@ -71,3 +71,24 @@ def test_invoices_over_the_api(app_client, billed) -> None:
     assert status == 200 and one["total_minor"] == 5000 and one["lines"][0]["amount_minor"] == 5000
     assert call("/api/v1/invoices", ["invoices:read"])[0] == 400
     assert call(f"/api/v1/invoices/{billed.id}", ["contracts:read"])[0] == 403
+
+
+def test_admins_create_invoice_series_and_templates_choose_one(admin: Browser, store) -> None:
+    page = admin.get("/admin/invoice-series").body.decode()
+    # The default series is made on first use.
+    assert "INV-{YYYY}-{seq:06}" in page and f"INV-{NOW.year}-000001" in page
+    bad = admin.post("/admin/invoice-series", {"id": "Bad Code", "name": "X", "format": "X-{seq}"})
+    assert bad.status_code == 400 and "lower-case letters" in bad.body.decode()
+    created = admin.post("/admin/invoice-series", {"id": "sk", "name": "SK company", "format": "SK-{seq:05}"})
+    assert created.status_code == 303
+    assert "SK-00001" in admin.get("/admin/invoice-series").body.decode()
+    again = admin.post("/admin/invoice-series", {"id": "sk", "name": "Again", "format": "S-{seq}"})
+    assert again.status_code == 409 and "taken" in again.body.decode()
+    form = admin.get("/admin/templates").body.decode()
+    assert 'name="invoice_series"' in form and "SK company (sk)" in form
+
+
+def test_billing_staff_manage_series_but_sales_do_not(browser: Browser, make_staff) -> None:
+    make_staff("sales")
+    browser.sign_in("sales@example.com")
+    assert browser.get("/admin/invoice-series").status_code == 403

@@ -190,3 +190,31 @@ def test_the_job_fans_batches_out_to_workers_and_a_batch_delivered_twice_bills_o
     run = catalog.run("run_billing", at=at("2027-02-01T12:00"), trigger="cli")
     assert run.result == "ok" and run.counts == {"contracts_due": 3, "batches_sent": 2}
     assert len(_numbers()) == 6
+
+
+def test_each_template_numbers_its_invoices_in_its_own_series(make) -> None:
+    from chalicelib.domain.errors import Conflict, ValidationError
+    from chalicelib.services.manage_invoice_series import create_series
+    from chalicelib.services.manage_templates import update_template
+
+    create_series(
+        {"id": "sk-company", "name": "SK s.r.o.", "format": "SK{YY}-{seq:04}"}, actor=SYSTEM, now=START
+    )
+    with pytest.raises(Conflict, match="taken"):
+        create_series({"id": "sk-company", "name": "Again", "format": "X-{seq}"}, actor=SYSTEM, now=START)
+    with pytest.raises(ValidationError) as error:
+        create_series({"id": "fr", "name": "FR", "format": "FR-{YYYY}"}, actor=SYSTEM, now=START)
+    assert error.value.field == "format"
+    default = make("Acme")
+    slovak_template = create_template(
+        {"name": "SK care", "currency": "EUR", "period": "monthly", "invoice_series": "sk-company"},
+        actor=SYSTEM,
+        now=START,
+    )
+    with pytest.raises(ValidationError) as error:
+        update_template(slovak_template.id, {"invoice_series": "nowhere"}, actor=SYSTEM, now=START)
+    assert error.value.field == "invoice_series"
+    slovak = make("Beta", template_id=slovak_template.id)
+    assert billing.run_billing(at("2027-02-01T12:00"))["invoices"] == 4
+    assert [i.number for i in invoices.of_contract(default.id)] == ["INV-2027-000001", "INV-2027-000002"]
+    assert [i.number for i in invoices.of_contract(slovak.id)] == ["SK27-0001", "SK27-0002"]

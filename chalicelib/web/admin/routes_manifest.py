@@ -50,6 +50,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ('/interactions', 'POST', 'chalicelib.web.admin.interactions', 'interaction_log', 'LOG_INTERACTIONS'),
     ('/invitation/{token}', 'GET', 'chalicelib.web.admin.auth', 'invitation_form', None),
     ('/invitation/{token}', 'POST', 'chalicelib.web.admin.auth', 'invitation_accept', None),
+    ('/invoice-series', 'GET', 'chalicelib.web.admin.invoice_series', 'series_list', 'MANAGE_BILLING_SETTINGS'),
+    ('/invoice-series', 'POST', 'chalicelib.web.admin.invoice_series', 'series_create', 'MANAGE_BILLING_SETTINGS'),
     ('/invoices', 'GET', 'chalicelib.web.admin.invoices', 'invoice_list', 'VIEW_INVOICES'),
     ('/invoices/{invoice_id}', 'GET', 'chalicelib.web.admin.invoices', 'invoice_detail', 'VIEW_INVOICES'),
     ('/items', 'GET', 'chalicelib.web.admin.items', 'item_list', 'VIEW_CATALOGUE'),

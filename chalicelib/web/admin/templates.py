@@ -110,6 +110,7 @@ def _data(form: dict[str, str]) -> dict[str, Any]:
         "timing": form.get("timing", ""),
         "access_level": form.get("access_level", ""),
         "proration": form.get("proration", ""),
+        "invoice_series": form.get("invoice_series", ""),
         "auto_renew": form.get("auto_renew") == "1",
         # A hidden 0 before the checkbox: unticked sends "0", ticked sends "0,1".
         "active": "1" in form.get("active", "1").split(","),
@@ -145,6 +146,12 @@ def _form(template: ContractTemplate) -> dict[str, str]:
     }
 
 
+def _series(ctx: PageContext) -> list[Any]:
+    from chalicelib.store import invoices
+
+    return invoices.all_series(ctx.now)
+
+
 def _render(
     ctx: PageContext, template: ContractTemplate | None, status: int = 200, error: DomainError | None = None
 ) -> Response:
@@ -162,6 +169,7 @@ def _render(
         prorations=PRORATION,
         metrics=HEALTH_METRICS,
         stages=STAGE_LABELS,
+        series=_series(ctx),
         emails_set=sum(1 for s in EMAIL_STAGES if form.get(f"email_{s}_subject")),  # shown while folded
         saved=ctx.query.get("notice") == "saved",
     )

@@ -35,6 +35,7 @@ TEMPLATE: dict[str, Any] = {
         "access_level": {"enum": ["restricted", "upgrade_only", "upgrade_and_downgrade"]},
         "proration": {"enum": list(PRORATION)},
         "reminder_days": {"type": "array", "items": {"type": "integer"}},
+        "invoice_series": {"type": "string", "description": "code of the invoice number series; default"},
         "active": {"type": "boolean"},
         "options": {
             "type": "array",
