@@ -50,6 +50,13 @@ def _fixture(now: datetime) -> dict[str, Any]:
         )
         for i in range(CONTRACTS)
     ]
+    from chalicelib.domain.audit import SYSTEM
+    from chalicelib.domain.tax import check_rate
+    from chalicelib.store import tax_rates
+
+    # The bench customers are not stored: they are billed in our own country at its standard rate.
+    entry = SYSTEM.entry("tax_rate", "SK/standard", "tax_rate.set", now)
+    tax_rates.set_rate(check_rate("SK", "standard", "20"), entry, now)
     started = time.perf_counter()
     with BulkWriter() as writer:
         writer.write_async(made)

@@ -33,6 +33,7 @@ class Settings:
     stripe_api_base: str | None
     stripe_webhook_secret: str
     company_name: str
+    company_country: str  # where we are taxed: customers elsewhere with a tax id get reverse charge
 
     @property
     def is_local(self) -> bool:
@@ -84,4 +85,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         stripe_api_base=env.get("CRM_STRIPE_API_BASE") or None,
         stripe_webhook_secret=env.get("CRM_STRIPE_WEBHOOK_SECRET", ""),
         company_name=env.get("CRM_COMPANY_NAME", "Demo Service Ltd"),
+        company_country=env.get("CRM_COMPANY_COUNTRY", "SK").upper(),
     )

@@ -10,6 +10,7 @@ from typing import Any
 from chalicelib.domain.billing import InvoiceLine, PeriodBill
 from chalicelib.domain.contracts import Contract
 from chalicelib.domain.periods import Period
+from chalicelib.domain.tax import TaxGroup
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,39 @@ class Invoice:
     issue_date: date | None = None
     due_date: date | None = None
     number: str = ""
+    taxes: tuple[TaxGroup, ...] = ()
+    tax_inclusive: bool = False  # line amounts include the tax
+    note: str = ""  # e.g. the reverse charge note
+
+    @property
+    def lines_minor(self) -> int:
+        return sum(line.amount_minor for line in self.lines)
+
+    @property
+    def tax_minor(self) -> int:
+        return sum(group.tax_minor for group in self.taxes)
+
+    @property
+    def net_minor(self) -> int:
+        return self.lines_minor - self.tax_minor if self.tax_inclusive else self.lines_minor
 
     @property
     def total_minor(self) -> int:
-        return sum(line.amount_minor for line in self.lines)
+        """What the customer pays."""
+        return self.lines_minor if self.tax_inclusive else self.lines_minor + self.tax_minor
 
 
 def issued_from(
-    bill: PeriodBill, contract: Contract, series: str, number: str, today: date, now: datetime
+    bill: PeriodBill,
+    contract: Contract,
+    series: str,
+    number: str,
+    today: date,
+    now: datetime,
+    taxed: Taxed | None = None,
 ) -> Invoice:
     """The invoice of one billed period, issued today and due after the contract's payment terms."""
+    taxed = taxed or Taxed()
     return Invoice(
         id=bill.key,
         customer_id=contract.customer_id,
@@ -49,7 +73,32 @@ def issued_from(
         issue_date=today,
         due_date=today + timedelta(days=contract.terms.payment_terms_days),
         number=number,
+        taxes=taxed.groups,
+        tax_inclusive=taxed.inclusive,
+        note=taxed.note,
     )
+
+
+@dataclass(frozen=True)
+class Taxed:
+    """The tax of one invoice: its groups per rate, whether prices include it, and any note."""
+
+    groups: tuple[TaxGroup, ...] = ()
+    inclusive: bool = False
+    note: str = ""
+
+
+def group_json(group: TaxGroup) -> dict[str, Any]:
+    return {
+        "rate_bp": group.rate_bp,
+        "name": group.name,
+        "net_minor": group.net_minor,
+        "tax_minor": group.tax_minor,
+    }
+
+
+def group_from_json(data: dict[str, Any]) -> TaxGroup:
+    return TaxGroup(int(data["rate_bp"]), data["name"], int(data["net_minor"]), int(data["tax_minor"]))
 
 
 def line_json(line: InvoiceLine) -> dict[str, Any]:

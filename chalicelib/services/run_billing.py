@@ -13,15 +13,15 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.billing import PeriodBill, bill_period, periods_due
 from chalicelib.domain.contracts import Contract
-from chalicelib.domain.errors import Conflict
-from chalicelib.domain.invoices import issued_from
+from chalicelib.domain.errors import Conflict, ValidationError
+from chalicelib.domain.invoices import Taxed, issued_from
 from chalicelib.domain.numbering import format_number
 from chalicelib.domain.periods import local_date
 from chalicelib.store import contracts, invoices, records
@@ -43,6 +43,7 @@ class Planned:
     after: Contract
     bills: tuple[PeriodBill, ...]
     today: date
+    taxed: tuple[Taxed, ...] = ()  # one per bill
 
     @property
     def actions(self) -> int:
@@ -104,13 +105,21 @@ def bill_batch(
 
 def _bill(due: list[Contract], now: datetime, actor: Actor, series_id: str) -> dict[str, Any]:
     """Batches never mix series: each transaction moves one series' counter."""
-    counts = {"contracts": 0, "invoices": 0, "skipped": 0}
+    from chalicelib import bootstrap
+    from chalicelib.services.invoice_tax import Taxer
+
+    counts: dict[str, Any] = {"contracts": 0, "invoices": 0, "skipped": 0}
+    planned_all = [p for p in (plan(c, now) for c in due) if p is not None]
+    taxer = Taxer.load([p.before for p in planned_all], bootstrap.settings().company_country)
     waiting: dict[str, list[Planned]] = {}
-    for contract in due:
-        planned = plan(contract, now)
-        if planned is None:
+    for planned in planned_all:
+        try:
+            planned = replace(planned, taxed=tuple(taxer.tax(planned.before, b) for b in planned.bills))
+        except ValidationError as error:
+            # Not billed, nothing written: staff add the missing rate and the next run bills it.
+            counts.setdefault("not_billed", []).append(f"{planned.before.number}: {error.message}")
             continue
-        series = contract.terms.invoice_series or series_id
+        series = planned.before.terms.invoice_series or series_id
         batch = waiting.setdefault(series, [])
         if batch and sum(p.actions for p in batch) + planned.actions > BATCH_ACTIONS:
             _count(counts, *commit_batch(batch, series, actor, now))
@@ -160,10 +169,11 @@ def _write(batch: list[Planned], series: InvoiceSeriesModel, actor: Actor, now: 
     saves = []
     for planned in batch:
         numbers = []
-        for bill in planned.bills:
+        for index, bill in enumerate(planned.bills):
             seq += 1
             number = format_number(series.format, seq, planned.today)
-            invoice = issued_from(bill, planned.before, series.id, number, planned.today, now)
+            taxed = planned.taxed[index] if planned.taxed else None
+            invoice = issued_from(bill, planned.before, series.id, number, planned.today, now, taxed)
             change.save(invoices.to_item(invoice), InvoiceModel.id.does_not_exist(), "already billed")
             numbers.append(f"{number} ({bill.period.start} to {bill.period.end})")
         saves.append(

@@ -81,8 +81,23 @@ def seed_demo(*, admin_password: str, now: datetime) -> dict[str, int]:
         if data["name"] not in existing:
             existing[data["name"]] = create_customer(data, actor=SYSTEM, now=now)
             counts["customers"] += 1
+    _seed_tax_rates(now)
     counts["contracts"] = _seed_contract(existing[DEMO_CUSTOMERS[0]["name"]].id, now)
     return counts
+
+
+DEMO_TAX_RATES = {"SK": "23", "FR": "20", "UA": "20", "GB": "20", "US": "0"}
+
+
+def _seed_tax_rates(now: datetime) -> None:
+    """Standard rates for the demo customers' countries (setting one again changes nothing)."""
+    from chalicelib.services.manage_tax_rates import set_tax_rate
+    from chalicelib.store import tax_rates
+
+    known = tax_rates.all_rates()
+    for region, rate in DEMO_TAX_RATES.items():
+        if (region, "standard") not in known:
+            set_tax_rate({"region": region, "category": "standard", "rate": rate}, actor=SYSTEM, now=now)
 
 
 def _seed_contract(customer_id: str, now: datetime) -> int:

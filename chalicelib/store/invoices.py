@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.errors import NotFound
-from chalicelib.domain.invoices import Invoice, line_from_json, line_json
+from chalicelib.domain.invoices import Invoice, group_from_json, group_json, line_from_json, line_json
 from chalicelib.domain.numbering import check_format
 from chalicelib.domain.periods import Period
 from chalicelib.store import records
@@ -38,6 +38,9 @@ def to_item(invoice: Invoice) -> InvoiceModel:
             "issue_date": issued or None,
             "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
             "lines": [line_json(line) for line in invoice.lines],
+            "taxes": [group_json(g) for g in invoice.taxes],
+            "tax_inclusive": invoice.tax_inclusive,
+            "note": invoice.note,
         },
         created_at=invoice.created_at,
     )
@@ -58,6 +61,9 @@ def from_item(item: Any) -> Invoice:
         issue_date=date.fromisoformat(body["issue_date"]) if body.get("issue_date") else None,
         due_date=date.fromisoformat(body["due_date"]) if body.get("due_date") else None,
         number=item.number or "",
+        taxes=tuple(group_from_json(g) for g in body.get("taxes", ())),
+        tax_inclusive=bool(body.get("tax_inclusive")),
+        note=body.get("note", ""),
     )
 
 

@@ -73,3 +73,16 @@ class InvoiceSeriesModel(Model):
     format = UnicodeAttribute()
     last_seq = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
+
+
+class TaxRateModel(Model):
+    """A tax rate (B4) for a region (country or country-state) and a product tax category."""
+
+    class Meta(TableDefaults):
+        table_name = "tax_rates"
+
+    region = UnicodeAttribute(hash_key=True)
+    category = UnicodeAttribute(range_key=True)
+    rate_bp = NumberAttribute()  # basis points, integer: 2000 = 20.00 %
+    name = UnicodeAttribute(default="")
+    updated_at = UTCDateTimeAttribute()

@@ -54,6 +54,7 @@ MODELS: tuple[type[Model], ...] = (
     models_contracts.VisitModel,
     models_billing.InvoiceModel,
     models_billing.InvoiceSeriesModel,
+    models_billing.TaxRateModel,
     models_bulk.BulkOperationModel,
     models_sales.QuoteModel,
     models_sales.OrderModel,

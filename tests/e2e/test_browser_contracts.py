@@ -199,13 +199,20 @@ def test_a_contract_from_template_to_renewal(page: Page, chromium: Browser, serv
     expect(page.locator("#as-of")).to_contain_text("€42.00 per period")  # 1 x 33.00 + 9.00 from next month
     _shot(page, "contract-history")
 
-    # The billing run (Run now on the Jobs page) invoices the contract that came from the quote.
+    # With the VAT rate set, the billing run (Run now on the Jobs page) invoices the quoted contract.
+    page.goto("/admin/tax-rates")
+    page.fill("#r-region", "SK")
+    page.fill("#r-rate", "20")
+    page.fill("#r-name", "VAT 20 %")
+    page.get_by_role("button", name="Save rate").click()
+    expect(page.locator(".notice")).to_have_text("Rate saved.")
     page.goto("/admin/jobs")
     page.locator("form[action='/admin/jobs/run_billing/run']").get_by_role("button", name="Run now").click()
     page.goto("/admin/invoices")
     expect(page.locator("main table")).to_contain_text(f"INV-{TODAY.year}-000001")
     page.get_by_role("link", name=f"INV-{TODAY.year}-000001").click()
     expect(page.locator("main")).to_contain_text("Boiler care")
+    expect(page.locator("main")).to_contain_text("VAT 20 %")
     _shot(page, "invoice")
 
     phone = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2,

@@ -10,6 +10,7 @@ from chalicelib.services.api_keys import issue_key
 from chalicelib.services.manage_catalogue import create_product
 from chalicelib.services.manage_contracts import create_contract
 from chalicelib.services.manage_customers import create_customer
+from chalicelib.services.manage_tax_rates import set_tax_rate
 from chalicelib.services.manage_templates import create_template
 from chalicelib.services.run_billing import run_billing
 from chalicelib.store import invoices
@@ -20,6 +21,9 @@ NOW = datetime.now(UTC)
 
 @pytest.fixture
 def billed(store):
+    set_tax_rate(
+        {"region": "SK", "category": "standard", "rate": "20", "name": "VAT 20 %"}, actor=SYSTEM, now=NOW
+    )
     product = create_product({"code": "CARE", "name": "Boiler care"}, actor=SYSTEM, now=NOW)
     customer = create_customer(
         {"name": "Acme", "country": "SK", "currency": "EUR", "timezone": "UTC"}, actor=SYSTEM, now=NOW
@@ -45,9 +49,10 @@ def billed(store):
 
 def test_invoices_are_listed_and_shown_with_their_lines(admin: Browser, billed) -> None:
     listing = admin.get("/admin/invoices").body.decode()
-    assert billed.number in listing and "€50.00" in listing and "Acme" in listing
+    assert billed.number in listing and "€60.00" in listing and "Acme" in listing
     page = admin.get(f"/admin/invoices/{billed.id}").body.decode()
     assert "Boiler care" in page and billed.number in page and str(billed.due_date) in page
+    assert "VAT 20 %" in page and "€10.00" in page
     per_contract = admin.get(f"/admin/invoices?contract_id={billed.contract_id}").body.decode()
     assert billed.number in per_contract
     assert admin.get("/admin/invoices/nope").status_code == 404
@@ -68,7 +73,7 @@ def test_invoices_over_the_api(app_client, billed) -> None:
     status, found = call(f"/api/v1/invoices?customer_id={billed.customer_id}", ["invoices:read"])
     assert status == 200 and [i["number"] for i in found["items"]] == [billed.number]
     status, one = call(f"/api/v1/invoices/{billed.id}", ["invoices:read"])
-    assert status == 200 and one["total_minor"] == 5000 and one["lines"][0]["amount_minor"] == 5000
+    assert status == 200 and (one["net_minor"], one["tax_minor"], one["total_minor"]) == (5000, 1000, 6000)
     assert call("/api/v1/invoices", ["invoices:read"])[0] == 400
     assert call(f"/api/v1/invoices/{billed.id}", ["contracts:read"])[0] == 403
 
@@ -92,3 +97,12 @@ def test_billing_staff_manage_series_but_sales_do_not(browser: Browser, make_sta
     make_staff("sales")
     browser.sign_in("sales@example.com")
     assert browser.get("/admin/invoice-series").status_code == 403
+
+
+def test_tax_rates_are_set_on_their_page_with_bad_input_named(admin: Browser, store) -> None:
+    admin.get("/admin/tax-rates")
+    bad = admin.post("/admin/tax-rates", {"region": "SK", "category": "standard", "rate": "123"})
+    assert bad.status_code == 400 and "0 to 100 %" in bad.body.decode()
+    saved = admin.post("/admin/tax-rates", {"region": "us-ca", "category": "standard", "rate": "7.25"})
+    assert saved.status_code == 303
+    assert "US-CA" in admin.get("/admin/tax-rates").body.decode()

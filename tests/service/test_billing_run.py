@@ -11,6 +11,7 @@ from chalicelib.services.change_contract import change_contract
 from chalicelib.services.manage_catalogue import create_product
 from chalicelib.services.manage_contracts import create_contract
 from chalicelib.services.manage_customers import create_customer
+from chalicelib.services.manage_tax_rates import set_tax_rate
 from chalicelib.services.manage_templates import create_template
 from chalicelib.store import contracts, invoices, records
 from chalicelib.store.models_billing import InvoiceModel
@@ -24,6 +25,9 @@ def at(text: str) -> datetime:
 
 @pytest.fixture
 def make():
+    set_tax_rate(
+        {"region": "SK", "category": "standard", "rate": "20", "name": "VAT 20 %"}, actor=SYSTEM, now=START
+    )
     product = create_product({"code": "CARE", "name": "Boiler care"}, actor=SYSTEM, now=START)
     template = create_template(
         {"name": "Care", "currency": "EUR", "period": "monthly", "payment_terms_days": 14},
@@ -58,11 +62,8 @@ def test_due_contracts_are_billed_once_per_period_with_gapless_numbers(make) -> 
     assert billing.run_billing(at("2027-01-01T13:00")) == {"contracts": 0, "invoices": 0, "skipped": 0}
     assert _numbers() == ["INV-2027-000001", "INV-2027-000002"]
     [invoice] = invoices.of_contract(first.id)
-    assert (invoice.total_minor, invoice.issue_date, invoice.due_date) == (
-        3100,
-        date(2027, 1, 1),
-        date(2027, 1, 15),
-    )
+    assert (invoice.net_minor, invoice.tax_minor, invoice.total_minor) == (3100, 620, 3720)
+    assert (invoice.issue_date, invoice.due_date) == (date(2027, 1, 1), date(2027, 1, 15))
     assert (invoice.period.start, invoice.period.end, invoice.status) == (
         date(2027, 1, 1),
         date(2027, 2, 1),
@@ -166,7 +167,7 @@ def test_a_contract_changed_between_plan_and_write_is_skipped_then_billed(make, 
     assert [i.contract_id for i in InvoiceModel.scan()] == [other.id]
     monkeypatch.setattr(billing, "_write", real_write)
     assert billing.run_billing(at("2027-01-01T13:00"))["invoices"] == 1
-    assert invoices.of_contract(contract.id)[0].total_minor == 6200  # billed as it is now
+    assert invoices.of_contract(contract.id)[0].net_minor == 6200  # billed as it is now
     assert _numbers() == ["INV-2027-000001", "INV-2027-000002"]
 
 
@@ -218,3 +219,38 @@ def test_each_template_numbers_its_invoices_in_its_own_series(make) -> None:
     assert billing.run_billing(at("2027-02-01T12:00"))["invoices"] == 4
     assert [i.number for i in invoices.of_contract(default.id)] == ["INV-2027-000001", "INV-2027-000002"]
     assert [i.number for i in invoices.of_contract(slovak.id)] == ["SK27-0001", "SK27-0002"]
+
+
+def test_tax_follows_the_customer_a_missing_rate_bills_nothing_and_says_why(make) -> None:
+    from chalicelib.services.manage_customers import update_customer
+
+    home = make("Acme")
+    abroad = make("Praha s.r.o.")
+    update_customer(abroad.customer_id, {"country": "CZ", "tax_id": "CZ12345678"}, actor=SYSTEM, now=START)
+    french = make("Dupont")
+    update_customer(french.customer_id, {"country": "FR"}, actor=SYSTEM, now=START)
+    counts = billing.run_billing(at("2027-01-01T12:00"))
+    assert (counts["invoices"], counts["not_billed"]) == (
+        2,
+        [f"{french.number}: no tax rate for FR and tax category standard: add it under Tax rates"],
+    )
+    assert invoices.of_contract(french.id) == [] and contracts.get(french.id).billed_until == date(2027, 1, 1)
+    [reverse] = invoices.of_contract(abroad.id)
+    assert (reverse.tax_minor, reverse.total_minor) == (0, 3100)
+    assert reverse.note == "Reverse charge: the customer accounts for the VAT (tax id CZ12345678)."
+    assert invoices.of_contract(home.id)[0].taxes[0].name == "VAT 20 %"
+    set_tax_rate({"region": "FR", "category": "standard", "rate": "20"}, actor=SYSTEM, now=START)
+    assert billing.run_billing(at("2027-01-01T13:00"))["invoices"] == 1  # billed once the rate exists
+
+
+def test_tax_inclusive_price_lists_take_the_tax_out_of_the_price(make) -> None:
+    from chalicelib.services.manage_catalogue import create_price_list
+
+    gross = create_price_list(
+        {"name": "Retail", "currency": "EUR", "tax_inclusive": "yes"}, actor=SYSTEM, now=START
+    )
+    contract = make("Acme", price_list_id=gross.id)
+    billing.run_billing(at("2027-01-01T12:00"))
+    [invoice] = invoices.of_contract(contract.id)
+    # 31.00 includes 20 %: 25.83 net + 5.17 tax, and the customer pays 31.00.
+    assert (invoice.net_minor, invoice.tax_minor, invoice.total_minor) == (2583, 517, 3100)

@@ -102,6 +102,8 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ('/tasks/{task_id}/complete', 'POST', 'chalicelib.web.admin.tasks', 'task_complete', 'LOG_INTERACTIONS'),
     ('/tasks/{task_id}/reassign', 'POST', 'chalicelib.web.admin.tasks', 'task_reassign', 'LOG_INTERACTIONS'),
     ('/tasks/{task_id}/reopen', 'POST', 'chalicelib.web.admin.tasks', 'task_reopen', 'LOG_INTERACTIONS'),
+    ('/tax-rates', 'GET', 'chalicelib.web.admin.tax_rates', 'tax_rate_list', 'MANAGE_BILLING_SETTINGS'),
+    ('/tax-rates', 'POST', 'chalicelib.web.admin.tax_rates', 'tax_rate_set', 'MANAGE_BILLING_SETTINGS'),
     ('/templates', 'GET', 'chalicelib.web.admin.templates', 'template_list', 'VIEW_CONTRACTS'),
     ('/templates', 'POST', 'chalicelib.web.admin.templates', 'template_create', 'MANAGE_TEMPLATES'),
     ('/templates/{template_id}', 'GET', 'chalicelib.web.admin.templates', 'template_detail', 'VIEW_CONTRACTS'),

@@ -18,7 +18,7 @@ INVOICE: dict[str, Any] = {
 
 
 def invoice_json(invoice: Invoice) -> dict[str, Any]:
-    from chalicelib.domain.invoices import line_json
+    from chalicelib.domain.invoices import group_json, line_json
 
     return {
         "id": invoice.id,
@@ -32,7 +32,12 @@ def invoice_json(invoice: Invoice) -> dict[str, Any]:
         "period_end": invoice.period.end.isoformat(),
         "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
         "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        "net_minor": invoice.net_minor,
+        "tax_minor": invoice.tax_minor,
         "total_minor": invoice.total_minor,
+        "tax_inclusive": invoice.tax_inclusive,
+        "taxes": [group_json(g) for g in invoice.taxes],
+        "note": invoice.note,
         "lines": [line_json(line) for line in invoice.lines],
     }
 
