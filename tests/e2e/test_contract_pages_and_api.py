@@ -229,3 +229,48 @@ def test_contracts_over_the_api(app_client, world) -> None:
 def test_the_change_schema_names_every_kind() -> None:
     assert CHANGE["properties"]["kind"]["enum"] == list(KINDS)
     assert re.fullmatch(r"[a-z_]+", "".join(KINDS))
+
+
+def test_bad_requests_on_the_contract_pages_are_4xx_naming_the_problem(
+    admin: Browser, world, app_client
+) -> None:
+    contract_id = _new_contract(admin, world)
+    assert admin.get("/admin/contracts/nope").status_code == 404
+    bad_day = admin.get(f"/admin/contracts/{contract_id}?tab=history&as_of=2027-13-45")
+    assert bad_day.status_code == 400 and "as_of must be a date" in bad_day.body.decode()
+    assert admin.get("/admin/contracts?status=bogus").status_code == 400
+    admin.get(f"/admin/contracts/{contract_id}?tab=change")
+    no_version = admin.post(f"/admin/contracts/{contract_id}/change", {"kind": "bill_now"})
+    assert no_version.status_code == 400 and "the form lost the contract" in no_version.body.decode()
+    unknown = admin.post(f"/admin/contracts/{contract_id}/change", {"kind": "rename", "version": "1"})
+    assert unknown.status_code == 400 and "kind must be one of" in unknown.body.decode()
+    bad_price = admin.post(
+        f"/admin/contracts/{contract_id}/change",
+        {
+            "kind": "price",
+            "version": "1",
+            "line_id": contracts.get(contract_id).lines[0].id,
+            "unit_price": "12.345",
+        },
+    )
+    assert bad_price.status_code == 400 and "too many decimals" in bad_price.body.decode()
+    assert contracts.get(contract_id).version == 1
+
+    _key, token = issue_key("crm", ["contracts:read", "contracts:write"], actor=SYSTEM, now=NOW)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    for method, path, body, field in [
+        (
+            "POST",
+            "/api/v1/contracts",
+            {"customer_id": world["customer"].id, "template_id": world["template"].id, "lines": "CARE"},
+            "lines",
+        ),
+        ("GET", f"/api/v1/contracts/{contract_id}/as-of", None, "date"),
+        ("POST", f"/api/v1/contracts/{contract_id}/changes", {"kind": "bill_now"}, "version"),
+        ("POST", f"/api/v1/contracts/{contract_id}/suspend", {"version": "1"}, "version"),
+    ]:
+        response = app_client.http.request(
+            method, path, headers=headers, body=json.dumps(body).encode() if body is not None else b""
+        )
+        error = json.loads(response.body)["error"]
+        assert (response.status_code, error["field"]) == (400, field), (path, error)
