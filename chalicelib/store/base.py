@@ -30,6 +30,22 @@ class JSONAttribute(Attribute[Any]):
         return json.loads(value)
 
 
+class StoreModel(Model):
+    """Every table's model: an empty key is "not found" (DynamoDB itself refuses it with a 400 error)."""
+
+    @classmethod
+    def get(
+        cls,
+        hash_key: Any,
+        range_key: Any = None,
+        consistent_read: bool = False,
+        attributes_to_get: Any = None,
+    ) -> Any:
+        if hash_key in ("", None) or range_key == "":
+            raise cls.DoesNotExist()
+        return super().get(hash_key, range_key, consistent_read, attributes_to_get)
+
+
 def bind_model(model: type[Model], base_name: str, settings: Settings) -> None:
     meta = model.Meta
     table_name = settings.table_prefix + base_name

@@ -11,9 +11,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
-from pynamodb.models import Model
 
-from chalicelib.store.base import JSONAttribute
+from chalicelib.store.base import JSONAttribute, StoreModel
 
 
 class TableDefaults:
@@ -29,7 +28,7 @@ class StaffByEmail(GlobalSecondaryIndex["StaffModel"]):
     email = UnicodeAttribute(hash_key=True)
 
 
-class StaffModel(Model):
+class StaffModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "staff"
 
@@ -44,7 +43,7 @@ class StaffModel(Model):
     by_email = StaffByEmail()
 
 
-class EmailClaimModel(Model):
+class EmailClaimModel(StoreModel):
     """One item per staff email: makes email uniqueness a conditional write, not a race."""
 
     # (Staff predate unique_keys below; kept as they are.)
@@ -56,7 +55,7 @@ class EmailClaimModel(Model):
     staff_id = UnicodeAttribute()
 
 
-class SessionModel(Model):
+class SessionModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "sessions"
         point_in_time_recovery = False  # short-lived; losing them only signs people out
@@ -67,7 +66,7 @@ class SessionModel(Model):
     expires_at = TTLAttribute()
 
 
-class ThrottleModel(Model):
+class ThrottleModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "throttle"
         point_in_time_recovery = False
@@ -95,7 +94,7 @@ class AuditByDay(GlobalSecondaryIndex["AuditModel"]):
     seq = UnicodeAttribute(range_key=True)
 
 
-class AuditModel(Model):
+class AuditModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "audit"
 
@@ -111,7 +110,7 @@ class AuditModel(Model):
     by_day = AuditByDay()
 
 
-class ApiKeyModel(Model):
+class ApiKeyModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "api_keys"
 
@@ -134,7 +133,7 @@ class JobRunsRecent(GlobalSecondaryIndex["JobRunModel"]):
     started_key = UnicodeAttribute(range_key=True)
 
 
-class JobRunModel(Model):
+class JobRunModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "job_runs"
 
@@ -170,7 +169,7 @@ class MailByStatus(GlobalSecondaryIndex["MailModel"]):
     created_key = UnicodeAttribute(range_key=True)
 
 
-class MailModel(Model):
+class MailModel(StoreModel):
     """Every email the product sends, whatever the backend: nothing sent is lost from view."""
 
     class Meta(TableDefaults):
@@ -226,7 +225,7 @@ class CustomersByTaxId(GlobalSecondaryIndex["CustomerModel"]):
     tax_key = UnicodeAttribute(hash_key=True)
 
 
-class CustomerModel(Model):
+class CustomerModel(StoreModel):
     """An organisation we deal with: a customer (C1), also a vendor or principal by category."""
 
     class Meta(TableDefaults):
@@ -265,7 +264,7 @@ class CustomerModel(Model):
     by_tax_id = CustomersByTaxId()
 
 
-class LookupModel(Model):
+class LookupModel(StoreModel):
     """The one secondary index of the CRM: exact keys to records (written with the record).
 
     key examples: customer/email/<email>, person/phone/<digits>, item/serial/<SERIAL>,
@@ -279,7 +278,7 @@ class LookupModel(Model):
     ref = UnicodeAttribute(range_key=True)  # "<type>#<id>"
 
 
-class UniqueKeyModel(Model):
+class UniqueKeyModel(StoreModel):
     """Uniqueness claims (product code, serial per product, external ids): a conditional put each."""
 
     class Meta(TableDefaults):

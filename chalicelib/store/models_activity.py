@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
+from chalicelib.store.base import StoreModel
 from chalicelib.store.models import TableDefaults
 
 
-class RelationshipModel(Model):
+class RelationshipModel(StoreModel):
     """A relation between two people (C6); written in both directions with the inverse kind."""
 
     class Meta(TableDefaults):
@@ -32,7 +32,7 @@ class DocumentsByOwner(GlobalSecondaryIndex["DocumentModel"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
-class DocumentModel(Model):
+class DocumentModel(StoreModel):
     """A file on a person or organisation (C4); who may view or download it is per document."""
 
     class Meta(TableDefaults):
@@ -61,7 +61,7 @@ class InteractionsBySubject(GlobalSecondaryIndex["InteractionModel"]):
     at = UTCDateTimeAttribute(range_key=True)
 
 
-class InteractionModel(Model):
+class InteractionModel(StoreModel):
     """A call, letter, meeting or visit report about a person or organisation (C7)."""
 
     class Meta(TableDefaults):
@@ -104,7 +104,7 @@ class TasksBySubject(GlobalSecondaryIndex["TaskModel"]):
     due_date = UnicodeAttribute(range_key=True)
 
 
-class TaskModel(Model):
+class TaskModel(StoreModel):
     """A follow-up of an interaction: who, by when; done closes it (C7)."""
 
     class Meta(TableDefaults):

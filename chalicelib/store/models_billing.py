@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.store.base import JSONAttribute
+from chalicelib.store.base import JSONAttribute, StoreModel
 from chalicelib.store.models import TableDefaults
 
 
@@ -37,7 +36,7 @@ class InvoicesRecent(GlobalSecondaryIndex["InvoiceModel"]):
     issue_key = UnicodeAttribute(range_key=True)
 
 
-class InvoiceModel(Model):
+class InvoiceModel(StoreModel):
     """One invoice; its id is <contract id>:<period start>, so a period can only ever be invoiced once."""
 
     class Meta(TableDefaults):
@@ -62,7 +61,7 @@ class InvoiceModel(Model):
     recent = InvoicesRecent()
 
 
-class InvoiceSeriesModel(Model):
+class InvoiceSeriesModel(StoreModel):
     """A number series (X3): its format and the last number issued; numbers are taken in transactions."""
 
     class Meta(TableDefaults):
@@ -75,7 +74,7 @@ class InvoiceSeriesModel(Model):
     created_at = UTCDateTimeAttribute()
 
 
-class TaxRateModel(Model):
+class TaxRateModel(StoreModel):
     """A tax rate (B4) for a region (country or country-state) and a product tax category."""
 
     class Meta(TableDefaults):

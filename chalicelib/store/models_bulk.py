@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.store.base import JSONAttribute
+from chalicelib.store.base import JSONAttribute, StoreModel
 from chalicelib.store.models import TableDefaults
 
 
@@ -21,7 +20,7 @@ class BulkOperationsRecent(GlobalSecondaryIndex["BulkOperationModel"]):
     created_key = UnicodeAttribute(range_key=True)
 
 
-class BulkOperationModel(Model):
+class BulkOperationModel(StoreModel):
     """part "operation": what was asked, totals, status; part "contract#<id>": what was done to it.
 
     A contract's part is written in the same transaction as the contract, so it says exactly what

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
+from chalicelib.store.base import StoreModel
 from chalicelib.store.models import TableDefaults
 
 
@@ -18,7 +18,7 @@ class ProductsByName(GlobalSecondaryIndex["ProductModel"]):
     sort_name = UnicodeAttribute(range_key=True)
 
 
-class ProductModel(Model):
+class ProductModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "products"
 
@@ -41,7 +41,7 @@ class ProductModel(Model):
     by_name = ProductsByName()
 
 
-class PriceListModel(Model):
+class PriceListModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "price_lists"
 
@@ -52,7 +52,7 @@ class PriceListModel(Model):
     created_at = UTCDateTimeAttribute()
 
 
-class PriceModel(Model):
+class PriceModel(StoreModel):
     """A product's price in one price list, in integer minor units of the list's currency."""
 
     class Meta(TableDefaults):
@@ -73,7 +73,7 @@ class ItemsByOwner(GlobalSecondaryIndex["ItemModel"]):
     serial_key = UnicodeAttribute(range_key=True)
 
 
-class ItemModel(Model):
+class ItemModel(StoreModel):
     """A serial-numbered item a customer owns: the installed base (S1)."""
 
     class Meta(TableDefaults):

@@ -11,9 +11,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.store.base import JSONAttribute
+from chalicelib.store.base import JSONAttribute, StoreModel
 from chalicelib.store.models import TableDefaults
 
 
@@ -26,7 +25,7 @@ class PeopleByName(GlobalSecondaryIndex["PersonModel"]):
     sort_name = UnicodeAttribute(range_key=True)
 
 
-class PersonModel(Model):
+class PersonModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "people"
 
@@ -57,7 +56,7 @@ class MembershipByCustomer(GlobalSecondaryIndex["MembershipModel"]):
     person_id = UnicodeAttribute(range_key=True)
 
 
-class MembershipModel(Model):
+class MembershipModel(StoreModel):
     """A person at an organisation, with the role and contact details that apply there (C2)."""
 
     class Meta(TableDefaults):
@@ -72,7 +71,7 @@ class MembershipModel(Model):
     by_customer = MembershipByCustomer()
 
 
-class AddressModel(Model):
+class AddressModel(StoreModel):
     """An address kept once; records point to it by id, so one edit changes it everywhere (C3)."""
 
     class Meta(TableDefaults):
@@ -93,7 +92,7 @@ class AddressModel(Model):
     version = NumberAttribute(default=1)
 
 
-class CustomFieldModel(Model):
+class CustomFieldModel(StoreModel):
     """An admin-defined field of customers or people (text, number, date, choice)."""
 
     class Meta(TableDefaults):
@@ -108,7 +107,7 @@ class CustomFieldModel(Model):
     position = NumberAttribute(default=0)
 
 
-class CategoryModel(Model):
+class CategoryModel(StoreModel):
     """Codes and categories (C5): region, industry, function... Membership lives in lookups."""
 
     class Meta(TableDefaults):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.store.base import JSONAttribute
+from chalicelib.store.base import JSONAttribute, StoreModel
 from chalicelib.store.models import TableDefaults
 
 
-class ContractTemplateModel(Model):
+class ContractTemplateModel(StoreModel):
     """Terms a contract starts from (B20): few per business, listed by one small scan."""
 
     class Meta(TableDefaults):
@@ -65,7 +64,7 @@ class ContractsDue(GlobalSecondaryIndex["ContractModel"]):
     next_billing_date = UnicodeAttribute(range_key=True)
 
 
-class ContractModel(Model):
+class ContractModel(StoreModel):
     """One contract: its lines over time and unbilled adjustments travel with it, written as one item."""
 
     class Meta(TableDefaults):
@@ -90,7 +89,7 @@ class ContractModel(Model):
     by_next_billing = ContractsDue()
 
 
-class ContractVersionModel(Model):
+class ContractVersionModel(StoreModel):
     """The contract after each change, with who did it and why: its history and "as of" views."""
 
     class Meta(TableDefaults):
@@ -106,7 +105,7 @@ class ContractVersionModel(Model):
     snapshot = JSONAttribute()
 
 
-class VisitModel(Model):
+class VisitModel(StoreModel):
     """A planned service visit for one item of a contract (S10); done visits are kept as history."""
 
     class Meta(TableDefaults):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.store.base import JSONAttribute
+from chalicelib.store.base import JSONAttribute, StoreModel
 from chalicelib.store.models import TableDefaults
 
 
@@ -19,7 +18,7 @@ class ImportsRecent(GlobalSecondaryIndex["ImportModel"]):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
-class ImportModel(Model):
+class ImportModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "imports"
 
@@ -49,7 +48,7 @@ class ImportModel(Model):
     recent = ImportsRecent()
 
 
-class ImportMappingModel(Model):
+class ImportMappingModel(StoreModel):
     """The column mapping last used for a file layout, offered again next time."""
 
     class Meta(TableDefaults):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.store.base import JSONAttribute
+from chalicelib.store.base import JSONAttribute, StoreModel
 from chalicelib.store.models import TableDefaults
 
 
@@ -39,7 +38,7 @@ class QuotesOpen(GlobalSecondaryIndex["QuoteModel"]):
     valid_until = UnicodeAttribute(range_key=True)
 
 
-class QuoteModel(Model):
+class QuoteModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "quotes"
 
@@ -86,7 +85,7 @@ class OrdersOpen(GlobalSecondaryIndex["OrderModel"]):
     created_key = UnicodeAttribute(range_key=True)
 
 
-class OrderModel(Model):
+class OrderModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "orders"
 
