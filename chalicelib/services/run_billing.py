@@ -29,7 +29,7 @@ from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel
 from chalicelib.store.models_contracts import ContractModel
 
 JOB_ACTOR = Actor("job:run_billing", "billing run")
-BATCH_ACTIONS = 90  # of DynamoDB's 100 per transaction: 3 per contract, 1 per invoice, 1 for the counter
+BATCH_ACTIONS = 95  # of DynamoDB's 100 per transaction: see Planned.actions, plus 1 for the counter
 NUMBERS_MOVED = "another run took invoice numbers meanwhile"
 MAX_ATTEMPTS = 25
 LATEST_OFFSET = timedelta(hours=14)  # the earliest time zone (UTC+14) reaches a date first
@@ -47,7 +47,16 @@ class Planned:
 
     @property
     def actions(self) -> int:
-        return 3 + len(self.bills)
+        """Writes in the transaction: contract, version, audit; per invoice itself and its revenue months."""
+        return 3 + sum(1 + _months(bill) for bill in self.bills)
+
+
+def _months(bill: PeriodBill) -> int:
+    """Calendar months a bill's service days touch (at most), for sizing transactions."""
+    starts = [line.service_start for line in bill.lines if line.service_start] or [bill.period.start]
+    ends = [line.service_end for line in bill.lines if line.service_end] or [bill.period.end]
+    first, last = min(starts), max(ends)
+    return (last.year - first.year) * 12 + last.month - first.month + 2  # + the month a fee is invoiced
 
 
 def due_contracts(now: datetime) -> Iterator[Contract]:
@@ -58,10 +67,15 @@ def due_contracts(now: datetime) -> Iterator[Contract]:
 
 
 def plan(contract: Contract, now: datetime) -> Planned | None:
+    """The contract's due periods, as many as fit one transaction; the next run bills the rest."""
     today = local_date(now, contract.timezone)
-    bills, current = [], contract
+    bills: list[PeriodBill] = []
+    current, actions = contract, 3
     for period in periods_due(contract, today):
         bill = bill_period(current, period, now, f"{contract.id}:{period.start.isoformat()}")
+        actions += 1 + _months(bill)
+        if bills and actions > BATCH_ACTIONS:
+            break
         bills.append(bill)
         current = bill.contract_after
     return Planned(contract, current, tuple(bills), today) if bills else None
@@ -175,6 +189,8 @@ def _write(batch: list[Planned], series: InvoiceSeriesModel, actor: Actor, now: 
             taxed = planned.taxed[index] if planned.taxed else None
             invoice = issued_from(bill, planned.before, series.id, number, planned.today, now, taxed)
             change.save(invoices.to_item(invoice), InvoiceModel.id.does_not_exist(), "already billed")
+            for item in invoices.revenue_items(invoice):
+                change.save(item)
             numbers.append(f"{number} ({bill.period.start} to {bill.period.end})")
         saves.append(
             contracts.Saved(planned.before, planned.after, "contract.billed", "billed " + ", ".join(numbers))

@@ -14,7 +14,7 @@ from chalicelib.domain.invoices import Invoice, group_from_json, group_json, lin
 from chalicelib.domain.numbering import check_format
 from chalicelib.domain.periods import Period
 from chalicelib.store import records
-from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel
+from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel, RevenueModel
 
 DEFAULT_SERIES = "default"
 DEFAULT_FORMAT = "INV-{YYYY}-{seq:06}"
@@ -80,6 +80,31 @@ def of_contract(contract_id: str) -> list[Invoice]:
 
 def of_customer(customer_id: str) -> list[Invoice]:
     return [from_item(i) for i in InvoiceModel.by_customer.query(customer_id, scan_index_forward=False)]
+
+
+def revenue_items(invoice: Invoice) -> list[RevenueModel]:
+    """The invoice's net amount per month, written with the invoice (in the same transaction)."""
+    from chalicelib.domain.revenue import monthly_revenue
+
+    return [
+        RevenueModel(
+            month=month,
+            invoice_id=invoice.id,
+            amount_minor=amount,
+            currency=invoice.currency,
+            contract_id=invoice.contract_id,
+            customer_id=invoice.customer_id,
+        )
+        for month, amount in monthly_revenue(invoice).items()
+    ]
+
+
+def revenue_of_month(month: str) -> dict[str, int]:
+    """Recognised revenue in one month per currency: one query of the month's partition."""
+    totals: dict[str, int] = {}
+    for item in RevenueModel.query(month):
+        totals[item.currency] = totals.get(item.currency, 0) + int(item.amount_minor)
+    return totals
 
 
 def recent(limit: int = 100) -> list[Invoice]:

@@ -85,3 +85,17 @@ class TaxRateModel(StoreModel):
     rate_bp = NumberAttribute()  # basis points, integer: 2000 = 20.00 %
     name = UnicodeAttribute(default="")
     updated_at = UTCDateTimeAttribute()
+
+
+class RevenueModel(StoreModel):
+    """Recognised revenue (B14 basis): one invoice's net amount falling in one calendar month."""
+
+    class Meta(TableDefaults):
+        table_name = "revenue"
+
+    month = UnicodeAttribute(hash_key=True)  # 2027-01
+    invoice_id = UnicodeAttribute(range_key=True)
+    amount_minor = NumberAttribute()  # integer minor units, net of tax
+    currency = UnicodeAttribute()
+    contract_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()

@@ -55,6 +55,7 @@ MODELS: tuple[type[Model], ...] = (
     models_billing.InvoiceModel,
     models_billing.InvoiceSeriesModel,
     models_billing.TaxRateModel,
+    models_billing.RevenueModel,
     models_bulk.BulkOperationModel,
     models_sales.QuoteModel,
     models_sales.OrderModel,

@@ -254,3 +254,25 @@ def test_tax_inclusive_price_lists_take_the_tax_out_of_the_price(make) -> None:
     [invoice] = invoices.of_contract(contract.id)
     # 31.00 includes 20 %: 25.83 net + 5.17 tax, and the customer pays 31.00.
     assert (invoice.net_minor, invoice.tax_minor, invoice.total_minor) == (2583, 517, 3100)
+
+
+def test_revenue_is_recognised_per_month_with_the_invoice(make) -> None:
+    contract = make("Acme", start_date="2027-01-15", anchor_day="15")
+    billing.run_billing(at("2027-02-20T12:00"))  # Jan 15 - Feb 15 and Feb 15 - Mar 15
+    assert invoices.revenue_of_month("2027-01") == {"EUR": 1700}  # 17 of 31 days, net of tax
+    assert invoices.revenue_of_month("2027-02") == {"EUR": 1400 + 1550}  # 14 of 31, then 14 of 28
+    assert invoices.revenue_of_month("2027-03") == {"EUR": 1550}
+    assert contracts.get(contract.id).billed_until == date(2027, 3, 15)
+
+
+def test_a_weekly_contract_a_year_behind_is_billed_over_runs_that_each_fit_one_transaction(make) -> None:
+    weekly = create_template(
+        {"name": "Weekly", "currency": "EUR", "period": "weekly"}, actor=SYSTEM, now=START
+    )
+    contract = make("Acme", template_id=weekly.id)
+    first = billing.run_billing(at("2027-12-31T12:00"))["invoices"]
+    assert 0 < first < 53
+    while billing.run_billing(at("2027-12-31T12:00"))["invoices"]:
+        pass
+    assert len(invoices.of_contract(contract.id)) == 53  # every week of 2027 once
+    assert _numbers() == [f"INV-2027-{n:06d}" for n in range(1, 54)]
