@@ -130,7 +130,7 @@ def persist(
     from chalicelib.services.service_schedule import after_save
 
     saved = contracts.commit(saves, actor, now, also)
-    after_save(saved, now)
+    after_save([(s.before, after) for s, after in zip(saves, saved, strict=True)], now)
     send_stage_emails([(s.action, s.before, after) for s, after in zip(saves, saved, strict=True)], now)
     return saved
 

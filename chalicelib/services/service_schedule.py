@@ -37,6 +37,14 @@ def _item_on_contract(contract: Contract, item_id: str, day: date) -> bool:
     return any(item_id in line.item_ids for line in contract.lines if line.runs_on(day))
 
 
-def after_save(saved: list[Contract], now: datetime) -> None:
-    for contract in saved:
-        regenerate(contract, now)
+def _inputs(contract: Contract) -> tuple[object, ...]:
+    """What the planned visits depend on: a change to anything else leaves them as they are."""
+    lines = sorted((line.item_ids, line.start, line.end) for line in contract.lines if line.item_ids)
+    return contract.status, contract.start_date, contract.end_date, contract.terms.service_every_months, lines
+
+
+def after_save(changes: list[tuple[Contract | None, Contract]], now: datetime) -> None:
+    """Regenerates the visits of each saved contract whose items, dates or status changed."""
+    for before, after in changes:
+        if before is None or _inputs(before) != _inputs(after):
+            regenerate(after, now)

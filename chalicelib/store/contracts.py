@@ -135,12 +135,9 @@ class Saved:
         )
 
     def add_to(self, change: records.Change, actor: Actor, now: datetime) -> Contract:
-        version = (self.before.version if self.before else 0) + 1
-        item = to_item(self.after, version)
-        if self.before is None:
-            change.save(item, ContractModel.id.does_not_exist())
-        else:
-            change.save(item, ContractModel.version == self.before.version)
+        before_version = self.before.version if self.before else None
+        item = records.save_version(change, lambda v: to_item(self.after, v), before_version)
+        version = int(item.version)
         change.save(
             ContractVersionModel(
                 contract_id=self.after.id,
@@ -250,11 +247,8 @@ def version(contract_id: str, number: int) -> Contract:
 
 def known_at(contract_id: str, instant: datetime) -> Contract:
     """The contract as it was recorded at `instant` (the last version saved by then)."""
-    found = [
-        v
-        for v in ContractVersionModel.query(contract_id, scan_index_forward=False)
-        if v.recorded_at <= instant
-    ]
-    if not found:
+    newest_first = ContractVersionModel.query(contract_id, scan_index_forward=False)
+    found = next((v for v in newest_first if v.recorded_at <= instant), None)  # reads only as far as needed
+    if found is None:
         raise NotFound(f"contract {contract_id} did not exist yet at {instant:%Y-%m-%d %H:%M}", field="as_of")
-    return from_json(found[0].snapshot, int(found[0].version))
+    return from_json(found.snapshot, int(found.version))

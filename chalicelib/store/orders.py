@@ -62,14 +62,9 @@ def to_item(order: Order, version: int) -> OrderModel:
 
 def add_save(change: records.Change, before: Order | None, after: Order, entry: AuditEntry) -> Order:
     """Adds the order and its audit entry to `change`: a new order must not exist yet."""
-    if before is None:
-        version = 1
-        change.save(to_item(after, version), OrderModel.id.does_not_exist())
-    else:
-        version = before.version + 1
-        change.save(to_item(after, version), OrderModel.version == before.version)
+    item = records.save_version(change, lambda v: to_item(after, v), before.version if before else None)
     change.save(audit.to_item(entry))
-    return replace(after, version=version)
+    return replace(after, version=int(item.version))
 
 
 def save(before: Order | None, after: Order, entry: AuditEntry) -> Order:

@@ -89,12 +89,8 @@ def to_item(quote: Quote, version: int) -> QuoteModel:
 
 def add_save(change: records.Change, before: Quote | None, after: Quote, entry: AuditEntry) -> Quote:
     """Adds the quote and its audit entry to `change` (which may carry a contract and an order too)."""
-    if before is None:
-        change.save(to_item(after, 1), QuoteModel.id.does_not_exist())
-        saved_version = 1
-    else:
-        saved_version = before.version + 1
-        change.save(to_item(after, saved_version), QuoteModel.version == before.version)
+    item = records.save_version(change, lambda v: to_item(after, v), before.version if before else None)
+    saved_version = int(item.version)
     change.save(audit.to_item(entry))
     return replace(after, version=saved_version)
 

@@ -118,6 +118,16 @@ class _Transaction:
             raise Conflict(CONCURRENT) from None
 
 
+def save_version[M: Model](change: Change, item_at: Callable[[int], M], before_version: int | None) -> M:
+    """Adds a record's next version to `change`: a new record (must not exist yet) or `before_version`
+    + 1 (the stored one must still be `before_version`, else the change fails). Returns the item."""
+    item = item_at((before_version or 0) + 1)
+    model: Any = type(item)
+    condition = model.id.does_not_exist() if before_version is None else model.version == before_version
+    change.save(item, condition)
+    return item
+
+
 def refs(key: str, limit: int = 1000) -> list[str]:
     """The records a lookup key points to, e.g. refs("customer/email/a@b.c") -> ["customer#id"]."""
     return [item.ref for item in LookupModel.query(key, limit=limit)]
@@ -174,8 +184,8 @@ def save_changed[R: Keyed](
         raise NotFound(f"no {label} {before.id}", field=field) from None
     if from_item(current) != before:
         raise Conflict(f"this {label} was changed meanwhile: reload and try again")
-    version = int(current.version)
-    change = Change(audit=entry).save(to_item(after, version + 1), model.version == version)
+    change = Change(audit=entry)
+    save_version(change, lambda v: to_item(after, v), int(current.version))
     change.lookups(after.ref, before.lookup_keys(), after.lookup_keys())
     old_claims, new_claims = claims
     for key, message in new_claims.items():

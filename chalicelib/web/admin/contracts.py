@@ -17,8 +17,8 @@ from chalicelib.domain.errors import DomainError, ValidationError
 from chalicelib.domain.money import parse_amount
 from chalicelib.domain.periods import local_date
 from chalicelib.domain.roles import Permission
-from chalicelib.web.admin.quote_form import by_typed_line
 from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
+from chalicelib.web.admin.typed_lines import by_typed_line
 from chalicelib.web.responses import redirect
 
 TABS = ("overview", "change", "history", "visits")
@@ -37,7 +37,7 @@ def _lines_from_text(
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """ "code | quantity | unit price | discount % | serials" per line -> API-style lines, line numbers."""
     from chalicelib.store import items
-    from chalicelib.web.admin.quote_form import catalogue_line, typed_rows
+    from chalicelib.web.admin.typed_lines import catalogue_line, typed_rows
 
     lines, numbers = [], []
     for number, parts in typed_rows(text):

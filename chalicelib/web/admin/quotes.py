@@ -14,8 +14,8 @@ from chalicelib.services import manage_quotes
 from chalicelib.services.quote_summary import summary
 from chalicelib.store import customers, quotes
 from chalicelib.web.admin.customer_picker import customer_choices
-from chalicelib.web.admin.quote_form import by_typed_line, parse_text_lines
 from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
+from chalicelib.web.admin.typed_lines import by_typed_line, parse_text_lines
 from chalicelib.web.responses import redirect
 
 NOTICES = {
