@@ -31,6 +31,8 @@ class InvoiceLine:
     product_id: str = ""
     service_start: date | None = None
     service_end: date | None = None
+    detail: str = ""  # installation details: serial number, site, date (S13)
+    tax_category: str = ""  # for a line without a product; else the product's category
 
 
 @dataclass(frozen=True)

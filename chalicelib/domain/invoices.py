@@ -21,7 +21,7 @@ class Invoice:
     currency: str
     series: str
     status: str  # draft | issued
-    period: Period
+    period: Period | None  # the contract period billed; none for manual invoices
     lines: tuple[InvoiceLine, ...]
     created_at: datetime
     issue_date: date | None = None
@@ -30,6 +30,15 @@ class Invoice:
     taxes: tuple[TaxGroup, ...] = ()
     tax_inclusive: bool = False  # line amounts include the tax
     note: str = ""  # e.g. the reverse charge note
+    kind: str = "invoice"  # invoice | credit_note | proforma
+    credits_id: str = ""  # the invoice a credit note corrects, or the pro-forma an invoice follows
+    line_rates: tuple[int, ...] = ()  # the tax rate (basis points) of each line, for credit notes
+    paid_minor: int = 0  # allocated from cleared payments
+    credited_minor: int = 0  # the totals of its credit notes
+    reference: str = ""  # the customer's order or PO reference, printed on the document
+    sent_at: datetime | None = None  # emailed to the customer
+    send_error: str = ""  # why it could not be emailed
+    version: int = 1
 
     @property
     def lines_minor(self) -> int:
@@ -45,8 +54,41 @@ class Invoice:
 
     @property
     def total_minor(self) -> int:
-        """What the customer pays."""
+        """What the customer pays (for a credit note: what is taken off)."""
         return self.lines_minor if self.tax_inclusive else self.lines_minor + self.tax_minor
+
+    @property
+    def issue_key(self) -> str:
+        """Orders documents by issue date (a draft by the day it was made), then id."""
+        day = self.issue_date or self.created_at.date()
+        return f"{day.isoformat()}#{self.id}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def owes(self) -> bool:
+        """Only issued invoices are owed: not drafts, credit notes or pro-formas."""
+        return self.kind == "invoice" and self.status == "issued"
+
+    @property
+    def creditable_minor(self) -> int:
+        """What credit notes may still take off this invoice."""
+        return self.total_minor - self.credited_minor if self.owes else 0
+
+    @property
+    def open_minor(self) -> int:
+        """What the customer still has to pay on it."""
+        return max(0, self.total_minor - self.credited_minor - self.paid_minor) if self.owes else 0
+
+    @property
+    def payment_status(self) -> str:
+        if not self.owes:
+            return ""
+        if self.open_minor == 0:
+            return "paid" if self.paid_minor else "credited"
+        return "part paid" if self.paid_minor or self.credited_minor else "open"
 
 
 def issued_from(
@@ -76,6 +118,7 @@ def issued_from(
         taxes=taxed.groups,
         tax_inclusive=taxed.inclusive,
         note=taxed.note,
+        line_rates=taxed.line_rates,
     )
 
 
@@ -86,6 +129,7 @@ class Taxed:
     groups: tuple[TaxGroup, ...] = ()
     inclusive: bool = False
     note: str = ""
+    line_rates: tuple[int, ...] = ()  # basis points per line, in line order
 
 
 def group_json(group: TaxGroup) -> dict[str, Any]:
@@ -112,6 +156,8 @@ def line_json(line: InvoiceLine) -> dict[str, Any]:
         "product_id": line.product_id,
         "service_start": line.service_start.isoformat() if line.service_start else None,
         "service_end": line.service_end.isoformat() if line.service_end else None,
+        **({"detail": line.detail} if line.detail else {}),
+        **({"tax_category": line.tax_category} if line.tax_category else {}),
     }
 
 
@@ -126,4 +172,6 @@ def line_from_json(data: dict[str, Any]) -> InvoiceLine:
         product_id=data.get("product_id", ""),
         service_start=date.fromisoformat(data["service_start"]) if data.get("service_start") else None,
         service_end=date.fromisoformat(data["service_end"]) if data.get("service_end") else None,
+        detail=data.get("detail", ""),
+        tax_category=data.get("tax_category", ""),
     )

@@ -34,7 +34,7 @@ def _spread(amount: int, start: date, end: date) -> dict[str, int]:
 
 
 def monthly_revenue(invoice: Invoice) -> dict[str, int]:
-    issued = invoice.issue_date or invoice.period.start
+    issued = invoice.issue_date or (invoice.period.start if invoice.period else invoice.created_at.date())
     cells: dict[str, int] = {}
     for line in invoice.lines:
         start, end = line.service_start or issued, line.service_end or issued

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -22,40 +23,59 @@ DEFAULT_FORMAT = "INV-{YYYY}-{seq:06}"
 
 def to_item(invoice: Invoice) -> InvoiceModel:
     issued = invoice.issue_date.isoformat() if invoice.issue_date else ""
+    owing = invoice.open_minor > 0
+    unsent = invoice.status == "issued" and invoice.sent_at is None and not invoice.send_error
     return InvoiceModel(
         id=invoice.id,
         customer_id=invoice.customer_id,
-        contract_id=invoice.contract_id,
-        period_start=invoice.period.start.isoformat(),
-        issue_key=f"{issued}#{invoice.id}",
+        contract_id=invoice.contract_id or None,
+        period_start=invoice.period.start.isoformat() if invoice.period else None,
+        issue_key=invoice.issue_key,
+        kind=invoice.kind,
         status=invoice.status,
         series=invoice.series,
         number=invoice.number or None,
         total_minor=invoice.total_minor,
+        paid_minor=invoice.paid_minor,
+        credited_minor=invoice.credited_minor,
         currency=invoice.currency,
+        owing="open" if owing else None,
+        due_key=f"{invoice.due_date.isoformat() if invoice.due_date else ''}#{invoice.id}" if owing else None,
+        unsent="unsent" if unsent else None,
         body={
-            "period_end": invoice.period.end.isoformat(),
+            "period_end": invoice.period.end.isoformat() if invoice.period else None,
             "issue_date": issued or None,
             "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
             "lines": [line_json(line) for line in invoice.lines],
             "taxes": [group_json(g) for g in invoice.taxes],
             "tax_inclusive": invoice.tax_inclusive,
             "note": invoice.note,
+            "line_rates": list(invoice.line_rates),
+            "credits_id": invoice.credits_id or None,
+            "reference": invoice.reference or None,
+            "sent_at": invoice.sent_at.isoformat() if invoice.sent_at else None,
+            "send_error": invoice.send_error or None,
         },
         created_at=invoice.created_at,
+        version=invoice.version,
     )
 
 
 def from_item(item: Any) -> Invoice:
     body = item.body
+    period = (
+        Period(date.fromisoformat(item.period_start), date.fromisoformat(body["period_end"]))
+        if item.period_start
+        else None
+    )
     return Invoice(
         id=item.id,
         customer_id=item.customer_id,
-        contract_id=item.contract_id,
+        contract_id=item.contract_id or "",
         currency=item.currency,
         series=item.series,
         status=item.status,
-        period=Period(date.fromisoformat(item.period_start), date.fromisoformat(body["period_end"])),
+        period=period,
         lines=tuple(line_from_json(line) for line in body["lines"]),
         created_at=item.created_at,
         issue_date=date.fromisoformat(body["issue_date"]) if body.get("issue_date") else None,
@@ -64,12 +84,31 @@ def from_item(item: Any) -> Invoice:
         taxes=tuple(group_from_json(g) for g in body.get("taxes", ())),
         tax_inclusive=bool(body.get("tax_inclusive")),
         note=body.get("note", ""),
+        kind=item.kind or "invoice",
+        credits_id=body.get("credits_id") or "",
+        line_rates=tuple(int(r) for r in body.get("line_rates", ())),
+        paid_minor=int(item.paid_minor or 0),
+        credited_minor=int(item.credited_minor or 0),
+        reference=body.get("reference") or "",
+        sent_at=datetime.fromisoformat(body["sent_at"]) if body.get("sent_at") else None,
+        send_error=body.get("send_error") or "",
+        version=int(item.version or 1),
     )
 
 
-def get(invoice_id: str) -> Invoice:
+def saved(before: Invoice | None, after: Invoice, change: records.Change, message: str = "") -> Invoice:
+    """Adds `after` to `change`: new (the id must be free) or the next version of `before`."""
+    item = records.save_version(
+        change, lambda v: to_item(replace(after, version=v)), before.version if before else None
+    )
+    if message:
+        change.messages[id(item)] = message
+    return replace(after, version=int(item.version))
+
+
+def get(invoice_id: str, consistent: bool = False) -> Invoice:
     try:
-        return from_item(InvoiceModel.get(invoice_id))
+        return from_item(InvoiceModel.get(invoice_id, consistent_read=consistent))
     except DoesNotExist:
         raise NotFound(f"no invoice {invoice_id}", field="invoice_id") from None
 

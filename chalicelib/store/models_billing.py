@@ -36,29 +36,60 @@ class InvoicesRecent(GlobalSecondaryIndex["InvoiceModel"]):
     issue_key = UnicodeAttribute(range_key=True)
 
 
+class InvoicesOutstanding(GlobalSecondaryIndex["InvoiceModel"]):
+    """Sparse: only issued invoices with an open amount, by due date (the outstanding list)."""
+
+    class Meta:
+        index_name = "outstanding"
+        projection = AllProjection()
+
+    owing = UnicodeAttribute(hash_key=True)
+    due_key = UnicodeAttribute(range_key=True)  # <due date>#<id>
+
+
+class InvoicesUnsent(GlobalSecondaryIndex["InvoiceModel"]):
+    """Sparse: issued documents not yet emailed to the customer, for the sending job to pick up."""
+
+    class Meta:
+        index_name = "unsent"
+        projection = AllProjection()
+
+    unsent = UnicodeAttribute(hash_key=True)
+    issue_key = UnicodeAttribute(range_key=True)
+
+
 class InvoiceModel(StoreModel):
-    """One invoice; its id is <contract id>:<period start>, so a period can only ever be invoiced once."""
+    """An invoice, credit note or pro-forma. A billed period's invoice has the id <contract id>:<period
+    start>, so a period can only ever be invoiced once; other documents have a random id."""
 
     class Meta(TableDefaults):
         table_name = "invoices"
 
     id = UnicodeAttribute(hash_key=True)
     customer_id = UnicodeAttribute()
-    contract_id = UnicodeAttribute()
-    period_start = UnicodeAttribute()
+    contract_id = UnicodeAttribute(null=True)  # none for manual documents
+    period_start = UnicodeAttribute(null=True)
     issue_key = UnicodeAttribute()
     listing = UnicodeAttribute(default="invoice")
+    kind = UnicodeAttribute(default="invoice")  # invoice | credit_note | proforma
     status = UnicodeAttribute()  # draft | issued
     series = UnicodeAttribute()
     number = UnicodeAttribute(null=True)  # none while a draft
     total_minor = NumberAttribute()  # integer minor units
+    paid_minor = NumberAttribute(default=0)
+    credited_minor = NumberAttribute(default=0)
     currency = UnicodeAttribute()
+    owing = UnicodeAttribute(null=True)  # "open" while something is owed
+    due_key = UnicodeAttribute(null=True)
+    unsent = UnicodeAttribute(null=True)  # "unsent" until emailed
     body = JSONAttribute()  # lines, dates, terms
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute(default=1)
     by_contract = InvoicesByContract()
     by_customer = InvoicesByCustomer()
     recent = InvoicesRecent()
+    outstanding = InvoicesOutstanding()
+    unsent_index = InvoicesUnsent()
 
 
 class InvoiceSeriesModel(StoreModel):

@@ -14,7 +14,7 @@ def invoice_list(ctx: PageContext) -> Response:
 
     customer_id, contract_id = ctx.query.get("customer_id", ""), ctx.query.get("contract_id", "")
     if contract_id:
-        found = sorted(invoices.of_contract(contract_id), key=lambda i: i.period.start, reverse=True)
+        found = sorted(invoices.of_contract(contract_id), key=lambda i: i.issue_key, reverse=True)
     elif customer_id:
         found = invoices.of_customer(customer_id)
     else:
