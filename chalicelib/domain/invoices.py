@@ -38,6 +38,8 @@ class Invoice:
     reference: str = ""  # the customer's order or PO reference, printed on the document
     sent_at: datetime | None = None  # emailed to the customer
     send_error: str = ""  # why it could not be emailed
+    mail_id: str = ""  # the email in the mail log (its delivery status and retries)
+    payment_days: int = 14  # a draft's terms: due this many days after it is issued
     version: int = 1
 
     @property

@@ -50,7 +50,11 @@ class Permission(Enum):
     MANAGE_CONTRACTS = ("manage_contracts", frozenset({Role.ADMIN, Role.SALES, Role.BILLING}))
     MANAGE_QUOTES = ("manage_quotes", frozenset({Role.ADMIN, Role.SALES}))
     MANAGE_BILLING_SETTINGS = ("manage_billing_settings", frozenset({Role.ADMIN, Role.BILLING}))
+    # Draft invoices and pro-formas, issuing, credit notes, sending (X2).
+    MANAGE_INVOICES = ("manage_invoices", frozenset({Role.ADMIN, Role.BILLING}))
     VIEW_INVOICES = ("view_invoices", frozenset({Role.ADMIN, Role.BILLING, Role.SALES, Role.VIEWER}))
+    # Payments received by hand (S14): recording, allocating, clearing and bouncing cheques.
+    MANAGE_PAYMENTS = ("manage_payments", frozenset({Role.ADMIN, Role.BILLING}))
     EXPORT_DATA = ("export_data", frozenset({Role.ADMIN, Role.BILLING}))
     MANAGE_STAFF = ("manage_staff", frozenset({Role.ADMIN}))
     VIEW_AUDIT = ("view_audit", frozenset({Role.ADMIN}))
@@ -86,6 +90,8 @@ class ApiScope(StrEnum):
     CONTRACTS_READ = "contracts:read"
     CONTRACTS_WRITE = "contracts:write"
     INVOICES_READ = "invoices:read"
+    INVOICES_WRITE = "invoices:write"
+    PAYMENTS_WRITE = "payments:write"
 
     @classmethod
     def parse_many(cls, values: list[str]) -> frozenset[ApiScope]:

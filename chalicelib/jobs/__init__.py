@@ -36,3 +36,8 @@ def renew_contracts(event: Any) -> None:
 @bp.on_sqs_message(queue="service-crm-work", batch_size=1)
 def work(event: Any) -> None:
     workers.handle([json.loads(record.body) for record in event])
+
+
+@bp.schedule(Rate(15, unit=Rate.MINUTES), name="send_invoices")
+def send_invoices(event: Any) -> None:
+    catalog.run("send_invoices", at=utcnow(), trigger="schedule")

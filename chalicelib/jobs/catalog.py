@@ -41,7 +41,16 @@ def _renew_contracts(at: datetime) -> dict[str, Any]:
 def _run_billing(at: datetime) -> dict[str, Any]:
     from chalicelib.services.run_billing import run_billing
 
-    return run_billing(at, dispatch=bootstrap.queue().send_batch)
+    counts = run_billing(at, dispatch=bootstrap.queue().send_batch)
+    # On one machine the batches were billed inline: their invoices go out now. On AWS the workers
+    # are still billing; the send job picks their invoices up.
+    return {**counts, **_send_invoices(at)}
+
+
+def _send_invoices(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.send_invoice import InvoiceMailer, send_unsent
+
+    return {f"emails_{k}": v for k, v in send_unsent(mailer=InvoiceMailer.from_settings(), now=at).items()}
 
 
 JOBS: dict[str, Job] = {
@@ -65,6 +74,12 @@ JOBS: dict[str, Job] = {
             Every(minutes=60),
             "Bills every contract whose billing day has come, once per period, with gapless numbers",
             _run_billing,
+        ),
+        Job(
+            "send_invoices",
+            Every(minutes=15),
+            "Emails every issued invoice, credit note and pro-forma not sent yet, with its PDF",
+            _send_invoices,
         ),
         # Hourly: each contract's day ends at its own local midnight; a second run finds nothing to do.
         Job(

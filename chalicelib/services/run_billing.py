@@ -30,7 +30,7 @@ from chalicelib.store.models_contracts import ContractModel
 
 JOB_ACTOR = Actor("job:run_billing", "billing run")
 BATCH_ACTIONS = 95  # of DynamoDB's 100 per transaction: see Planned.actions, plus 1 for the counter
-NUMBERS_MOVED = "another run took invoice numbers meanwhile"
+NUMBERS_MOVED = invoices.NUMBERS_MOVED
 MAX_ATTEMPTS = 25
 LATEST_OFFSET = timedelta(hours=14)  # the earliest time zone (UTC+14) reaches a date first
 BATCH_MESSAGE = "billing.batch"
@@ -177,14 +177,13 @@ def commit_batch(
 
 
 def _write(batch: list[Planned], series: InvoiceSeriesModel, actor: Actor, now: datetime) -> None:
-    last = int(series.last_seq)
-    seq = last
     change = records.Change()
+    seqs = iter(invoices.take_numbers(change, series, sum(len(p.bills) for p in batch)))
     saves = []
     for planned in batch:
         numbers = []
         for index, bill in enumerate(planned.bills):
-            seq += 1
+            seq = next(seqs)
             number = format_number(series.format, seq, planned.today)
             taxed = planned.taxed[index] if planned.taxed else None
             invoice = issued_from(bill, planned.before, series.id, number, planned.today, now, taxed)
@@ -195,8 +194,4 @@ def _write(batch: list[Planned], series: InvoiceSeriesModel, actor: Actor, now: 
         saves.append(
             contracts.Saved(planned.before, planned.after, "contract.billed", "billed " + ", ".join(numbers))
         )
-    counter = InvoiceSeriesModel(
-        id=series.id, name=series.name, format=series.format, last_seq=seq, created_at=series.created_at
-    )
-    change.save(counter, InvoiceSeriesModel.last_seq == last, NUMBERS_MOVED)
     contracts.commit(saves, actor, now, also=change)

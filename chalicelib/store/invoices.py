@@ -19,6 +19,13 @@ from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel, Re
 
 DEFAULT_SERIES = "default"
 DEFAULT_FORMAT = "INV-{YYYY}-{seq:06}"
+# Series made on first use: invoices, credit notes and pro-formas each count on their own.
+BUILT_IN = {
+    DEFAULT_SERIES: ("Invoices", DEFAULT_FORMAT),
+    "credit-notes": ("Credit notes", "CN-{YYYY}-{seq:06}"),
+    "proformas": ("Pro-forma invoices", "PF-{YYYY}-{seq:06}"),
+}
+NUMBERS_MOVED = "another run took invoice numbers meanwhile"
 
 
 def to_item(invoice: Invoice) -> InvoiceModel:
@@ -55,6 +62,8 @@ def to_item(invoice: Invoice) -> InvoiceModel:
             "reference": invoice.reference or None,
             "sent_at": invoice.sent_at.isoformat() if invoice.sent_at else None,
             "send_error": invoice.send_error or None,
+            "payment_days": invoice.payment_days,
+            "mail_id": invoice.mail_id or None,
         },
         created_at=invoice.created_at,
         version=invoice.version,
@@ -92,6 +101,8 @@ def from_item(item: Any) -> Invoice:
         reference=body.get("reference") or "",
         sent_at=datetime.fromisoformat(body["sent_at"]) if body.get("sent_at") else None,
         send_error=body.get("send_error") or "",
+        payment_days=int(body.get("payment_days", 14)),
+        mail_id=body.get("mail_id") or "",
         version=int(item.version or 1),
     )
 
@@ -122,14 +133,19 @@ def of_customer(customer_id: str) -> list[Invoice]:
 
 
 def revenue_items(invoice: Invoice) -> list[RevenueModel]:
-    """The invoice's net amount per month, written with the invoice (in the same transaction)."""
+    """The invoice's net amount per month, written with the invoice (in the same transaction).
+
+    A credit note takes its amount off the same months; a pro-forma is not revenue."""
     from chalicelib.domain.revenue import monthly_revenue
 
+    if invoice.kind == "proforma":
+        return []
+    sign = -1 if invoice.kind == "credit_note" else 1
     return [
         RevenueModel(
             month=month,
             invoice_id=invoice.id,
-            amount_minor=amount,
+            amount_minor=sign * amount,
             currency=invoice.currency,
             contract_id=invoice.contract_id,
             customer_id=invoice.customer_id,
@@ -153,8 +169,9 @@ def recent(limit: int = 100) -> list[Invoice]:
 def all_series(now: datetime) -> list[InvoiceSeriesModel]:
     """Every series (a handful), the default one made on first use."""
     found = {s.id: s for s in InvoiceSeriesModel.scan()}
-    if DEFAULT_SERIES not in found:
-        found[DEFAULT_SERIES] = series(DEFAULT_SERIES, now)
+    for built_in in BUILT_IN:
+        if built_in not in found:
+            found[built_in] = series(built_in, now)
     return sorted(found.values(), key=lambda s: s.id)
 
 
@@ -170,15 +187,32 @@ def series(series_id: str, now: datetime) -> InvoiceSeriesModel:
     try:
         return InvoiceSeriesModel.get(series_id, consistent_read=True)
     except DoesNotExist:
-        if series_id != DEFAULT_SERIES:
+        if series_id not in BUILT_IN:
             raise NotFound(f"no invoice series {series_id}", field="series") from None
+        name, fmt = BUILT_IN[series_id]
         default = InvoiceSeriesModel(
-            id=DEFAULT_SERIES,
-            name="Invoices",
-            format=check_format(DEFAULT_FORMAT),
-            last_seq=0,
-            created_at=now,
+            id=series_id, name=name, format=check_format(fmt), last_seq=0, created_at=now
         )
         with contextlib.suppress(PutError):  # created meanwhile by another run: read that one
             default.save(InvoiceSeriesModel.id.does_not_exist())
         return InvoiceSeriesModel.get(series_id, consistent_read=True)
+
+
+def take_numbers(change: records.Change, series: InvoiceSeriesModel, count: int) -> range:
+    """The next `count` sequence numbers of `series`, taken in `change`: the counter moves from n to
+    n + count only if it is still n, so two writers never take one number and none is skipped."""
+    last = int(series.last_seq)
+    counter = InvoiceSeriesModel(
+        id=series.id,
+        name=series.name,
+        format=series.format,
+        last_seq=last + count,
+        created_at=series.created_at,
+    )
+    change.save(counter, InvoiceSeriesModel.last_seq == last, NUMBERS_MOVED)
+    return range(last + 1, last + count + 1)
+
+
+def unsent(limit: int = 500) -> list[str]:
+    """Ids of issued documents not emailed yet (a sparse index: only those are in it), oldest first."""
+    return [i.id for i in InvoiceModel.unsent_index.query("unsent", limit=limit)]

@@ -189,7 +189,7 @@ def test_the_job_fans_batches_out_to_workers_and_a_batch_delivered_twice_bills_o
     assert _numbers() == ["INV-2027-000001", "INV-2027-000002", "INV-2027-000003"]
     # The scheduled job does the same through the queue (inline on one machine), as of `--at`.
     run = catalog.run("run_billing", at=at("2027-02-01T12:00"), trigger="cli")
-    assert run.result == "ok" and run.counts == {"contracts_due": 3, "batches_sent": 2}
+    assert run.result == "ok" and run.counts["contracts_due"] == 3 and run.counts["batches_sent"] == 2
     assert len(_numbers()) == 6
 
 

@@ -1,11 +1,23 @@
-"""Invoices in the admin page (issue 5): the newest, per customer or contract, and one invoice."""
+"""Invoices in the admin page (issue 5): the newest, per customer or contract, and one document."""
 
 from __future__ import annotations
 
 from chalice import Response
 
+from chalicelib.domain.errors import DomainError
+from chalicelib.domain.invoices import Invoice
 from chalicelib.domain.roles import Permission
 from chalicelib.web.admin.routing import PageContext, admin_page
+
+NOTICES = {
+    "drafted": "Draft saved. It has no number until it is issued.",
+    "saved": "Draft saved.",
+    "issued": "Issued: it has its number and can no longer change.",
+    "credited": "Credit note issued.",
+    "deleted": "Draft deleted.",
+    "sent": "Sent to the customer by email.",
+    "not_sent": "Not sent: see why below.",
+}
 
 
 @admin_page("/invoices", permission=Permission.VIEW_INVOICES)
@@ -27,12 +39,50 @@ def invoice_list(ctx: PageContext) -> Response:
         names=names,
         customer_id=customer_id,
         contract_id=contract_id,
+        notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
 
 
 @admin_page("/invoices/{invoice_id}", permission=Permission.VIEW_INVOICES)
 def invoice_detail(ctx: PageContext, invoice_id: str) -> Response:
-    from chalicelib.store import customers, invoices
+    return detail_page(ctx, invoice_id)
+
+
+def detail_page(
+    ctx: PageContext,
+    invoice_id: str,
+    status: int = 200,
+    error: DomainError | None = None,
+    preview: Invoice | None = None,
+) -> Response:
+    """One document, with what staff may do next: edit and issue a draft, credit, convert, send."""
+    from chalicelib.store import customers, invoices, mail
+    from chalicelib.store.payments import allocated_to
+    from chalicelib.web.admin.invoice_documents import credit_data, line_rows
 
     invoice = invoices.get(invoice_id)
-    return ctx.render("admin/invoice.html", 200, invoice=invoice, customer=customers.get(invoice.customer_id))
+    linked = [i for i in invoices.of_customer(invoice.customer_id) if i.credits_id == invoice.id]
+    mailed = None
+    if invoice.mail_id:
+        try:
+            mailed = mail.get(invoice.mail_id)
+        except DomainError:
+            mailed = None
+    typed = ctx.form if error is not None and ctx.form.get("line-0-description") is not None else None
+    return ctx.render(
+        "admin/invoice.html",
+        status,
+        invoice=invoice,
+        customer=customers.get(invoice.customer_id),
+        linked=linked,
+        mailed=mailed,
+        rows=line_rows(invoice, typed) if invoice.is_draft else [],
+        series=invoices.all_series(ctx.now) if invoice.is_draft else [],
+        form=ctx.form if error is not None or preview is not None else {},
+        credit=credit_data(ctx.form) if preview is not None or error is not None else {},
+        preview=preview,
+        error=error,
+        notice=NOTICES.get(ctx.query.get("notice", ""), ""),
+        can_manage=ctx.can(Permission.MANAGE_INVOICES),
+        paid_by=allocated_to(invoice.id) if invoice.owes else [],  # payments allocated to it (S14)
+    )
