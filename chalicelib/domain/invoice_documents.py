@@ -60,14 +60,14 @@ def _day(value: Any, field: str) -> date | None:
 
 def parse_line(data: dict[str, Any], currency: str, index: int) -> InvoiceLine:
     """One typed line: description, quantity, unit price, optional tax category, service dates, detail."""
-    where = f"lines[{index}]"
-    description = _text(data, "description", 300, f"{where}: ")
+    where, said = f"lines[{index}]", f"line {index + 1}"
+    description = _text(data, "description", 300, f"{said}: ")
     if not description:
-        raise ValidationError(f"{where}: a line needs a description", field=f"{where}.description")
+        raise ValidationError(f"{said}: a line needs a description", field=f"{where}.description")
     try:
         quantity = Decimal(str(data.get("quantity") or "1").replace(",", ".").strip())
     except InvalidOperation:
-        raise ValidationError(f"{where}: quantity is not a number", field=f"{where}.quantity") from None
+        raise ValidationError(f"{said}: quantity is not a number", field=f"{where}.quantity") from None
     if (
         not quantity.is_finite()
         or quantity <= 0
@@ -75,38 +75,41 @@ def parse_line(data: dict[str, Any], currency: str, index: int) -> InvoiceLine:
         or quantity != quantity.quantize(Decimal("0.001"))
     ):
         raise ValidationError(
-            f"{where}: quantity is a number above 0 with at most 3 decimals", field=f"{where}.quantity"
+            f"{said}: quantity is a number above 0 with at most 3 decimals", field=f"{where}.quantity"
         )
     raw_price = data.get("unit_price_minor")
     if raw_price is None or raw_price == "":
         price_text = str(data.get("unit_price") or "").strip()
         if not price_text:
-            raise ValidationError(f"{where}: a line needs a unit price", field=f"{where}.unit_price")
-        unit_price = parse_amount(price_text, currency, field=f"{where}.unit_price")
+            raise ValidationError(f"{said}: a line needs a unit price", field=f"{where}.unit_price")
+        try:
+            unit_price = parse_amount(price_text, currency, field=f"{where}.unit_price")
+        except ValidationError as error:
+            raise ValidationError(f"{said}: {error.message}", field=error.field) from None
     elif isinstance(raw_price, int) and not isinstance(raw_price, bool):
         unit_price = raw_price
     else:
-        raise ValidationError(f"{where}: unit_price_minor is a whole number", field=f"{where}.unit_price")
+        raise ValidationError(f"{said}: unit_price_minor is a whole number", field=f"{where}.unit_price")
     if abs(unit_price) > 10**12:
-        raise ValidationError(f"{where}: the unit price is too large", field=f"{where}.unit_price")
+        raise ValidationError(f"{said}: the unit price is too large", field=f"{where}.unit_price")
     amount = int((quantity * unit_price).quantize(Decimal(1), ROUND_HALF_UP))
     start, end = (
         _day(data.get("service_start"), f"{where}.service_start"),
         _day(data.get("service_end"), f"{where}.service_end"),
     )
     if start and end and end < start:
-        raise ValidationError(f"{where}: the service ends before it starts", field=f"{where}.service_end")
-    category = _text(data, "tax_category", 32, f"{where}: ").lower()
+        raise ValidationError(f"{said}: the service ends before it starts", field=f"{where}.service_end")
+    category = _text(data, "tax_category", 32, f"{said}: ").lower()
     return InvoiceLine(
         description=description,
         quantity=quantity.normalize() if quantity == quantity.to_integral() else quantity,
         unit_price_minor=unit_price,
         amount_minor=amount,
         kind="manual",
-        product_id=_text(data, "product_id", 40, f"{where}: "),
+        product_id=_text(data, "product_id", 40, f"{said}: "),
         service_start=start,
         service_end=end or start,
-        detail=_text(data, "detail", 500, f"{where}: "),
+        detail=_text(data, "detail", 500, f"{said}: "),
         tax_category=category,
     )
 
@@ -248,7 +251,10 @@ def credit_note(
     line's rate. Refused above the line's amount or above what the invoice may still be credited.
     """
     if not invoice.owes:
-        why = {"proforma": "a pro-forma is not a tax document", "credit_note": "a credit note is not credited"}
+        why = {
+            "proforma": "a pro-forma is not a tax document",
+            "credit_note": "a credit note is not credited",
+        }
         reason_not = "a draft is edited or deleted" if invoice.is_draft else why.get(invoice.kind, "")
         raise Conflict(f"only an issued invoice can be credited: {reason_not}", field="invoice_id")
     reason = reason.strip()[:300]

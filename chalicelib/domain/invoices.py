@@ -90,7 +90,9 @@ class Invoice:
             return ""
         if self.open_minor == 0:
             return "paid" if self.paid_minor else "credited"
-        return "part paid" if self.paid_minor or self.credited_minor else "open"
+        if self.paid_minor:
+            return "part paid"
+        return "part credited" if self.credited_minor else "open"
 
 
 def issued_from(

@@ -48,7 +48,7 @@ def draft_data(form: dict[str, str]) -> dict[str, Any]:
 def line_rows(invoice: Invoice | None, form: dict[str, str] | None) -> list[dict[str, str]]:
     """What the line table shows: the typed rows after an error, else the draft's lines; plus blanks."""
     if form is not None:
-        rows = form_lines(form)
+        rows = [{name: row.get(name, "") for name in LINE_FIELDS} for row in form_lines(form)]
     elif invoice is not None:
         rows = [
             {
