@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from chalicelib.domain.audit import SYSTEM
 from chalicelib.domain.errors import Conflict
@@ -83,6 +84,7 @@ def seed_demo(*, admin_password: str, now: datetime) -> dict[str, int]:
             counts["customers"] += 1
     _seed_tax_rates(now)
     counts["contracts"] = _seed_contract(existing[DEMO_CUSTOMERS[0]["name"]].id, now)
+    counts["contracts"] += _seed_support_plans([existing[d["name"]] for d in DEMO_CUSTOMERS[1:]], now)
     return counts
 
 
@@ -141,7 +143,52 @@ def _seed_contract(customer_id: str, now: datetime) -> int:
         "price_list_id": eur.id,
         "lines": [{"product_id": product.id, "quantity": "2"}],
         "options": ["hotline"],
+        "start_date": month_ago(now).isoformat(),
         "activate": True,
     }
     create_contract(data, actor=SYSTEM, now=now)
     return 1
+
+
+def month_ago(now: datetime) -> date:
+    """The first day of last month: the demo contracts have a month to bill when the run first comes."""
+    first = now.date().replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+PLAN_PRICES = {"EUR": 12900, "UAH": 450000, "GBP": 9900, "USD": 14900}  # a month, in minor units
+
+
+def _seed_support_plans(found: list[Any], now: datetime) -> int:
+    """One monthly support plan per other demo customer, in its currency, running since last month."""
+    from chalicelib.services.manage_catalogue import create_product
+    from chalicelib.services.manage_contracts import create_contract
+    from chalicelib.services.manage_templates import create_template
+    from chalicelib.store import contract_templates, contracts, products
+
+    product = products.find_by_code("SUPPORT") or create_product(
+        {"code": "SUPPORT", "name": "Support plan", "kind": "service", "unit": "month"}, actor=SYSTEM, now=now
+    )
+    templates = {t.name: t for t in contract_templates.list_all()}
+    made = 0
+    for customer in found:
+        if contracts.of_customer(customer.id):
+            continue
+        name = f"Support plan ({customer.currency})"
+        template = templates.get(name) or create_template(
+            {"name": name, "currency": customer.currency, "period": "monthly", "payment_terms_days": 14},
+            actor=SYSTEM,
+            now=now,
+        )
+        templates[name] = template
+        line = {"product_id": product.id, "quantity": "1", "unit_price_minor": PLAN_PRICES[customer.currency]}
+        data = {
+            "customer_id": customer.id,
+            "template_id": template.id,
+            "lines": [line],
+            "start_date": month_ago(now).isoformat(),
+            "activate": True,
+        }
+        create_contract(data, actor=SYSTEM, now=now)
+        made += 1
+    return made

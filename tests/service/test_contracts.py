@@ -265,9 +265,11 @@ def test_the_demo_seed_has_a_running_contract_and_seeding_again_adds_none() -> N
 
     first = seed_demo(admin_password="demo password long enough", now=JAN_16)
     second = seed_demo(admin_password="demo password long enough", now=JAN_16)
-    assert (first["contracts"], second["contracts"]) == (1, 0)
-    [contract] = contracts.recent()
-    assert contract.status is Status.ACTIVE and contract.period_amount(contract.start_date) == 2 * 4900 + 900
+    assert (first["contracts"], second["contracts"]) == (5, 0)  # one per demo customer
+    running = contracts.recent()
+    assert {c.status for c in running} == {Status.ACTIVE}
+    assert {c.start_date.isoformat() for c in running} == {"2026-12-01"}  # a month to bill at once
+    assert 2 * 4900 + 900 in {c.period_amount(c.start_date) for c in running}
 
 
 def test_planned_visits_follow_the_items_on_the_contract(world) -> None:
