@@ -88,7 +88,7 @@ def tax_groups(amounts: list[tuple[int, TaxRate]], *, inclusive: bool) -> list[T
     """(line amount, its rate) -> one group per rate, in rate order, with the rounding rule above."""
     sums: dict[tuple[int, str], int] = {}
     for amount, rate in amounts:
-        key = (rate.rate_bp, rate.name or f"{rate.percent.normalize()} %")
+        key = (rate.rate_bp, rate.name or f"{rate.percent.normalize():f} %")
         sums[key] = sums.get(key, 0) + amount
     groups = []
     for (rate_bp, name), total in sorted(sums.items()):

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.tax import check_rate, rate_for, reverse_charge, tax_groups
+from chalicelib.domain.tax import TaxRate, check_rate, rate_for, reverse_charge, tax_groups
 
 SK_STANDARD = check_rate("SK", "standard", "23")
 SK_REDUCED = check_rate("sk", "reduced", "5")
@@ -65,3 +65,10 @@ def test_inclusive_net_and_tax_always_add_up_to_the_gross(gross: int, rate_bp: i
     rate = check_rate("SK", "standard", str(Decimal(rate_bp) / 100))
     [group] = tax_groups([(gross, rate)], inclusive=True)
     assert group.net_minor + group.tax_minor == gross and group.tax_minor >= 0
+
+
+def test_a_rate_without_a_name_is_called_by_its_percentage() -> None:
+    groups = tax_groups(
+        [(1000, TaxRate("SK", "standard", 2000)), (1000, TaxRate("US-CA", "standard", 725))], inclusive=False
+    )
+    assert [g.name for g in groups] == ["7.25 %", "20 %"]
