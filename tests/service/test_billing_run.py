@@ -116,6 +116,37 @@ def test_one_utc_run_bills_auckland_before_los_angeles(make) -> None:
     assert invoices.of_contract(los_angeles.id)[0].issue_date == date(2027, 4, 1)
 
 
+def test_local_midnight_moves_with_daylight_saving_and_month_ends(make) -> None:
+    """Los Angeles springs forward on 2027-03-14 (UTC-8 -> UTC-7); Auckland falls back on 2027-04-04
+    (UTC+13 -> UTC+12). Each contract is billed at its own local midnight before and after."""
+    los_angeles = make("Pacific Labs", "America/Los_Angeles", start_date="2027-03-01")
+    auckland = make("Kiwi", "Pacific/Auckland", start_date="2027-03-01")
+    assert billing.run_billing(at("2027-02-28T10:59"))["invoices"] == 0  # 23:59 in Auckland (NZDT)
+    assert billing.run_billing(at("2027-02-28T11:00"))["invoices"] == 1  # March 1, 00:00 NZDT
+    assert billing.run_billing(at("2027-03-01T07:59"))["invoices"] == 0  # Feb 28, 23:59 PST
+    assert billing.run_billing(at("2027-03-01T08:00"))["invoices"] == 1  # March 1, 00:00 PST
+    # April 1 comes an hour earlier in UTC for Los Angeles (PDT) ...
+    assert billing.run_billing(at("2027-03-31T10:59"))["invoices"] == 0
+    assert billing.run_billing(at("2027-03-31T11:00"))["invoices"] == 1  # Auckland, still NZDT
+    assert billing.run_billing(at("2027-04-01T06:59"))["invoices"] == 0
+    assert billing.run_billing(at("2027-04-01T07:00"))["invoices"] == 1  # 00:00 PDT
+    # ... and May 1 an hour later for Auckland (NZST), after its month of 30 days.
+    assert billing.run_billing(at("2027-04-30T11:59"))["invoices"] == 0
+    assert billing.run_billing(at("2027-04-30T12:00"))["invoices"] == 1
+    issued = {
+        (i.contract_id, i.period.start, i.issue_date)
+        for i in InvoiceModel.scan()
+        for i in [invoices.from_item(i)]
+    }
+    assert issued == {
+        (auckland.id, date(2027, 3, 1), date(2027, 3, 1)),
+        (auckland.id, date(2027, 4, 1), date(2027, 4, 1)),
+        (auckland.id, date(2027, 5, 1), date(2027, 5, 1)),
+        (los_angeles.id, date(2027, 3, 1), date(2027, 3, 1)),
+        (los_angeles.id, date(2027, 4, 1), date(2027, 4, 1)),
+    }
+
+
 def test_concurrent_runs_bill_each_period_once_and_take_each_number_once(make) -> None:
     for n in range(24):
         make(f"Customer {n:02d}")
