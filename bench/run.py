@@ -28,6 +28,7 @@ import bulk_price  # noqa: E402
 import csv_import  # noqa: E402
 import import_time  # noqa: E402
 import pages  # noqa: E402
+import pdf  # noqa: E402
 import raw_writes  # noqa: E402
 from ddb_counter import DynamoDBCounter  # noqa: E402
 
@@ -46,10 +47,7 @@ TARGETS: dict[str, str] = {
     "pdf_renders_on_repeat_download": "0",
 }
 
-NOT_BUILT = {
-    "pdf_render_ratio_vs_bare": "not built yet: invoice PDFs (issue 5)",
-    "pdf_renders_on_repeat_download": "not built yet: invoice PDFs (issue 5)",
-}
+NOT_BUILT: dict[str, str] = {}
 
 
 def _env(endpoint: str, prefix: str, data_dir: str) -> dict[str, str]:
@@ -81,6 +79,8 @@ def _meets(figure: str, value: float | None, raw: dict[str, Any]) -> bool | None
         "bulk_price_update_writes_per_contract": lambda: value <= 1,
         "billing_ratio_vs_put": lambda: value >= 0.3,
         "ddb_requests_per_billed_contract": lambda: value <= 4,
+        "pdf_render_ratio_vs_bare": lambda: pdf.meets(figure, value),
+        "pdf_renders_on_repeat_download": lambda: pdf.meets(figure, value),
     }
     check = checks.get(figure)
     return check() if check else None
@@ -100,6 +100,7 @@ def measure_engines(endpoint: str, prefix: str, counter: DynamoDBCounter) -> dic
         csv_figures = csv_import.measure()
         bulk_figures = bulk_price.measure(counter)
         billing_figures = billing.measure(counter, baseline["put_item_rows_per_s"])
+        pdf_figures = pdf.measure(counter)
     finally:
         registry.delete_tables(settings)
         bootstrap.reset()
@@ -109,6 +110,7 @@ def measure_engines(endpoint: str, prefix: str, counter: DynamoDBCounter) -> dic
         "csv_import": csv_figures,
         "bulk_price": bulk_figures,
         "billing": billing_figures,
+        "pdf": pdf_figures,
     }
 
 
@@ -159,6 +161,8 @@ def main() -> int:
     figures["bulk_price_update_writes_per_contract"] = engines["bulk_price"]["figure"]
     figures["billing_ratio_vs_put"] = engines["billing"]["figure"]
     figures["ddb_requests_per_billed_contract"] = engines["billing"]["requests_per_contract"]
+    figures["pdf_render_ratio_vs_bare"] = engines["pdf"]["figure"]
+    figures["pdf_renders_on_repeat_download"] = engines["pdf"]["renders_on_repeat"]
     raw: dict[str, Any] = {
         "import_ratio_app_vs_boto3": imports["raw"],
         "ddb_requests_per_page": engines["pages"]["raw"],
@@ -166,6 +170,8 @@ def main() -> int:
         "bulk_price_update_writes_per_contract": engines["bulk_price"]["raw"],
         "billing_ratio_vs_put": dict(engines["billing"]["raw"]),
         "ddb_requests_per_billed_contract": dict(engines["billing"]["raw"]),
+        "pdf_render_ratio_vs_bare": dict(engines["pdf"]["raw"]),
+        "pdf_renders_on_repeat_download": dict(engines["pdf"]["raw"]),
         "baseline_raw_writes": engines["baseline"],
     }
     for figure, target in TARGETS.items():
@@ -176,6 +182,7 @@ def main() -> int:
                   "python": sys.version.split()[0]}
     notes = {
         **NOT_BUILT,
+        **pdf.NOTES,
         "import_ratio_app_vs_boto3": (
             "median of per-child perf_counter time around `import app` / around `import boto3`; "
             f"{imports['raw']['rounds']} rounds alternating the two, after one discarded warm-up each; "

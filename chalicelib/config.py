@@ -34,6 +34,15 @@ class Settings:
     stripe_webhook_secret: str
     company_name: str
     company_country: str  # where we are taxed: customers elsewhere with a tax id get reverse charge
+    # Printed on invoices and delivery notes (documents/): demo values unless set in the environment.
+    company_address: tuple[str, ...] = ()
+    company_tax_id: str = ""  # the company registration number
+    company_vat_id: str = ""
+    company_email: str = ""
+    bank_name: str = ""
+    bank_iban: str = ""
+    bank_bic: str = ""
+    company_logo: Path | None = None  # an SVG or PNG file; none: no logo
 
     @property
     def is_local(self) -> bool:
@@ -86,4 +95,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         stripe_webhook_secret=env.get("CRM_STRIPE_WEBHOOK_SECRET", ""),
         company_name=env.get("CRM_COMPANY_NAME", "Demo Service Ltd"),
         company_country=env.get("CRM_COMPANY_COUNTRY", "SK").upper(),
+        company_address=_lines(env.get("CRM_COMPANY_ADDRESS", "Hlavná 12|811 01 Bratislava|Slovakia")),
+        company_tax_id=env.get("CRM_COMPANY_TAX_ID", "12 345 678"),
+        company_vat_id=env.get("CRM_COMPANY_VAT_ID", "SK2012345678"),
+        company_email=env.get("CRM_COMPANY_EMAIL", "billing@example.com"),
+        bank_name=env.get("CRM_BANK_NAME", "Demo Bank a.s."),
+        bank_iban=env.get("CRM_BANK_IBAN", "SK31 1200 0000 1987 4263 7541"),
+        bank_bic=env.get("CRM_BANK_BIC", "DEMOSKBX"),
+        company_logo=Path(logo) if (logo := env.get("CRM_COMPANY_LOGO", str(DEFAULT_LOGO))) else None,
     )
+
+
+DEFAULT_LOGO = REPO_ROOT / "templates" / "documents" / "logo.svg"
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    """A multi-line value from one variable: lines separated by "|" or newlines."""
+    return tuple(line.strip() for line in text.replace("\n", "|").split("|") if line.strip())

@@ -9,7 +9,7 @@ from chalicelib.domain.roles import ApiScope
 from chalicelib.web.api.invoices import INVOICE, invoice_json
 from chalicelib.web.api.routing import ApiContext, endpoint
 
-DRAFT_LINE = {
+DRAFT_LINE: dict[str, Any] = {
     "type": "object",
     "required": ["description"],
     "properties": {
@@ -24,7 +24,7 @@ DRAFT_LINE = {
         "detail": {"type": "string", "description": "installation details: serial, site, date"},
     },
 }
-DRAFT = {
+DRAFT: dict[str, Any] = {
     "type": "object",
     "required": ["customer_id", "lines"],
     "properties": {
@@ -38,7 +38,7 @@ DRAFT = {
         "lines": {"type": "array", "items": DRAFT_LINE, "minItems": 1},
     },
 }
-EDIT = {
+EDIT: dict[str, Any] = {
     **DRAFT,
     "required": ["version", "lines"],
     "properties": {**DRAFT["properties"], "version": {"type": "integer"}},
