@@ -83,7 +83,11 @@ class Taxer:
             return Taxed(tuple(groups), False, note, tuple(0 for _ in lines))
         rates = [rate_for(self.rates, region, self.category(line)) for line in lines]
         amounts = [(line.amount_minor, rate) for line, rate in zip(lines, rates, strict=True)]
-        return Taxed(tuple(tax_groups(amounts, inclusive=inclusive)), inclusive, line_rates=tuple(rate.rate_bp for rate in rates))
+        return Taxed(
+            tuple(tax_groups(amounts, inclusive=inclusive)),
+            inclusive,
+            line_rates=tuple(rate.rate_bp for rate in rates),
+        )
 
     def category(self, line: InvoiceLine) -> str:
         return self.categories.get(line.product_id) or line.tax_category or STANDARD

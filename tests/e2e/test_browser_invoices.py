@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser_support import ADMIN_EMAIL, ADMIN_PASSWORD, PAGE_OVERFLOW, PHONE, RESULTS, Server, sign_in
+from tests.e2e.browser_support import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    PAGE_OVERFLOW,
+    PHONE,
+    RESULTS,
+    Server,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
