@@ -134,6 +134,47 @@ _TABLE: dict[str, tuple[str, str, str, str, str]] = {
         "Подпись и дата",
         "Підпис і дата",
     ),
+    "purchase_order": (
+        "Purchase order",
+        "Objednávka",
+        "Bon de commande",
+        "Заказ поставщику",
+        "Замовлення постачальнику",
+    ),
+    "vendor": ("Vendor", "Dodávateľ", "Fournisseur", "Поставщик", "Постачальник"),
+    "deliver_to": (
+        "Deliver to",
+        "Dodať na adresu",
+        "Livrer à",
+        "Доставить по адресу",
+        "Доставити за адресою",
+    ),
+    "delivery_notes": (
+        "Delivery instructions",
+        "Pokyny k dodaniu",
+        "Instructions de livraison",
+        "Указания по доставке",
+        "Вказівки щодо доставки",
+    ),
+    "expected_date": (
+        "Expected delivery",
+        "Očakávané dodanie",
+        "Livraison prévue",
+        "Ожидаемая поставка",
+        "Очікувана поставка",
+    ),
+    "unit_cost": ("Unit cost", "Jedn. cena", "Prix unitaire", "Цена за ед.", "Ціна за од."),
+    "order_total": ("Total", "Spolu", "Total", "Итого", "Разом"),
+    "customer_order": ("Customer order", "Zákazka", "Commande client", "Заказ клиента", "Замовлення клієнта"),
+    "purchase_order_mail": (
+        "Please find attached our purchase order {number}. Kindly confirm the order and its delivery date.",
+        "V prílohe Vám posielame našu objednávku {number}. Prosíme o potvrdenie objednávky a termínu "
+        "dodania.",
+        "Veuillez trouver ci-joint notre bon de commande {number}. Merci de confirmer la commande et sa date "
+        "de livraison.",
+        "Во вложении наш заказ {number}. Просим подтвердить заказ и срок поставки.",
+        "У вкладенні наше замовлення {number}. Просимо підтвердити замовлення і термін поставки.",
+    ),
     "reverse_charge": (
         REVERSE_CHARGE_NOTE,
         "Prenesenie daňovej povinnosti: DPH odvedie odberateľ (IČ DPH {tax_id}).",

@@ -35,6 +35,8 @@ def _checked(data: dict[str, Any], now: datetime) -> DraftFields:
     if not customer_id:
         raise ValidationError("choose the customer", field="customer_id")
     fields = check_draft(data, customers.get(customer_id).currency)
+    if fields.series in invoices.NOT_FOR_INVOICES:
+        raise ValidationError(f"the {fields.series} series is not for invoices", field="series")
     invoices.series(fields.series, now)
     _check_products(fields.lines)
     return fields

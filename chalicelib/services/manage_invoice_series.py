@@ -37,6 +37,8 @@ def create_series(data: dict[str, Any], *, actor: Actor, now: datetime) -> Invoi
 
 def check_series_exists(series_id: str, now: datetime) -> str:
     """For templates: their contracts' invoices must have a series to be numbered in."""
+    if series_id in invoices.NOT_FOR_INVOICES:
+        raise ValidationError(f"the {series_id} series is not for invoices", field="invoice_series")
     try:
         invoices.series(series_id, now)
     except NotFound:

@@ -24,7 +24,9 @@ BUILT_IN = {
     DEFAULT_SERIES: ("Invoices", DEFAULT_FORMAT),
     "credit-notes": ("Credit notes", "CN-{YYYY}-{seq:06}"),
     "proformas": ("Pro-forma invoices", "PF-{YYYY}-{seq:06}"),
+    "purchase-orders": ("Purchase orders", "PO-{YYYY}-{seq:05}"),
 }
+NOT_FOR_INVOICES = frozenset({"purchase-orders"})  # its numbers go on what we buy, not on what we bill
 NUMBERS_MOVED = "another run took invoice numbers meanwhile"
 
 
@@ -166,13 +168,15 @@ def recent(limit: int = 100) -> list[Invoice]:
     return [from_item(i) for i in InvoiceModel.recent.query("invoice", scan_index_forward=False, limit=limit)]
 
 
-def all_series(now: datetime) -> list[InvoiceSeriesModel]:
-    """Every series (a handful), the default one made on first use."""
+def all_series(now: datetime, *, for_invoices: bool = False) -> list[InvoiceSeriesModel]:
+    """Every series (a handful), the built-in ones made on first use; `for_invoices`: those a
+    template or a draft may choose."""
     found = {s.id: s for s in InvoiceSeriesModel.scan()}
     for built_in in BUILT_IN:
         if built_in not in found:
             found[built_in] = series(built_in, now)
-    return sorted(found.values(), key=lambda s: s.id)
+    skip = NOT_FOR_INVOICES if for_invoices else frozenset()
+    return sorted((s for s in found.values() if s.id not in skip), key=lambda s: s.id)
 
 
 def create_series(item: InvoiceSeriesModel, entry: AuditEntry) -> None:

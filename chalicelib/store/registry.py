@@ -17,6 +17,8 @@ from chalicelib.store import (
     models_contacts,
     models_contracts,
     models_imports,
+    models_payments,
+    models_purchasing,
     models_sales,
 )
 from chalicelib.store.base import bind_model
@@ -59,6 +61,8 @@ MODELS: tuple[type[Model], ...] = (
     models_bulk.BulkOperationModel,
     models_sales.QuoteModel,
     models_sales.OrderModel,
+    models_payments.PaymentModel,
+    models_purchasing.PurchaseOrderModel,
 )
 
 # Captured before any binding renames the tables.

@@ -151,6 +151,8 @@ def test_bad_drafts_name_the_field_and_write_nothing(customer) -> None:
         assert caught.value.field == field, extra
     with pytest.raises(NotFound):
         _draft(customer, series="nope")
+    with pytest.raises(ValidationError, match="not for invoices"):
+        _draft(customer, series="purchase-orders")
     with pytest.raises(NotFound):
         _draft(customer, customer_id="unknown")
     assert InvoiceModel.count() == 0

@@ -70,7 +70,7 @@ def line_rows(invoice: Invoice | None, form: dict[str, str] | None) -> list[dict
 def _series(ctx: PageContext) -> list[Any]:
     from chalicelib.store import invoices
 
-    return invoices.all_series(ctx.now)
+    return invoices.all_series(ctx.now, for_invoices=True)
 
 
 def _new_page(ctx: PageContext, status: int = 200, error: DomainError | None = None) -> Response:

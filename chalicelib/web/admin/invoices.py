@@ -77,7 +77,7 @@ def detail_page(
         linked=linked,
         mailed=mailed,
         rows=line_rows(invoice, typed) if invoice.is_draft else [],
-        series=invoices.all_series(ctx.now) if invoice.is_draft else [],
+        series=invoices.all_series(ctx.now, for_invoices=True) if invoice.is_draft else [],
         form=ctx.form if error is not None or preview is not None else {},
         credit=credit_data(ctx.form) if preview is not None or error is not None else {},
         preview=preview,

@@ -149,7 +149,7 @@ def _form(template: ContractTemplate) -> dict[str, str]:
 def _series(ctx: PageContext) -> list[Any]:
     from chalicelib.store import invoices
 
-    return invoices.all_series(ctx.now)
+    return invoices.all_series(ctx.now, for_invoices=True)
 
 
 def _render(
