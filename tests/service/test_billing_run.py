@@ -307,3 +307,31 @@ def test_a_weekly_contract_a_year_behind_is_billed_over_runs_that_each_fit_one_t
         pass
     assert len(invoices.of_contract(contract.id)) == 53  # every week of 2027 once
     assert _numbers() == [f"INV-2027-{n:06d}" for n in range(1, 54)]
+
+
+def test_a_contract_without_a_price_in_its_currency_is_refused_so_no_run_bills_it(make) -> None:
+    from chalicelib.domain.errors import ValidationError
+    from chalicelib.services.manage_catalogue import create_price_list
+    from chalicelib.store.models_contracts import ContractModel
+
+    customer = create_customer({"name": "Brit", "country": "GB", "currency": "GBP"}, actor=SYSTEM, now=START)
+    gbp = create_price_list({"name": "Standard GBP", "currency": "GBP"}, actor=SYSTEM, now=START)
+    eur = create_price_list({"name": "Standard EUR", "currency": "EUR"}, actor=SYSTEM, now=START)
+    template = create_template(
+        {"name": "Care GBP", "currency": "GBP", "period": "monthly"}, actor=SYSTEM, now=START
+    )
+    product = create_product({"code": "LAMP", "name": "Lamp care"}, actor=SYSTEM, now=START)
+    base = {
+        "customer_id": customer.id,
+        "template_id": template.id,
+        "start_date": "2027-01-01",
+        "activate": True,
+    }
+    lines = [{"product_id": product.id, "quantity": "1"}]
+    with pytest.raises(ValidationError, match="LAMP has no price in the price list") as no_price:
+        create_contract({**base, "price_list_id": gbp.id, "lines": lines}, actor=SYSTEM, now=START)
+    assert no_price.value.field == "lines[0].unit_price_minor"
+    with pytest.raises(ValidationError, match="is in EUR, the contract in GBP"):
+        create_contract({**base, "price_list_id": eur.id, "lines": lines}, actor=SYSTEM, now=START)
+    assert ContractModel.count() == 0
+    assert billing.run_billing(at("2027-01-01T12:00")) == {"contracts": 0, "invoices": 0, "skipped": 0}

@@ -24,7 +24,7 @@ def test_the_runner_fires_a_job_once_its_slot_comes_as_of_that_slot() -> None:
     slot = due["retry_failed_mail"]
     assert NOW < slot <= NOW + timedelta(hours=1)
     due = job_runner.fire_due(due, slot - timedelta(seconds=1))
-    assert job_runs.recent() == []
+    assert [r for r in job_runs.recent() if r.job == "retry_failed_mail"] == []  # (send_invoices: 15 min)
     due = job_runner.fire_due(due, slot + timedelta(seconds=2))
     # Other hourly jobs share the slot: look at this one.
     [fired] = [r for r in job_runs.recent() if r.job == "retry_failed_mail"]
