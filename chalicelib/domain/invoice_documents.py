@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from chalicelib.domain.billing import InvoiceLine
+from chalicelib.domain.contract_pricing import parse_quantity
 from chalicelib.domain.errors import Conflict, ValidationError
 from chalicelib.domain.invoices import Invoice, Taxed
 from chalicelib.domain.money import check_currency, format_amount, parse_amount
+from chalicelib.domain.periods import parse_day
 from chalicelib.domain.tax import TaxRate, tax_groups
 
 DRAFT_KINDS = ("invoice", "proforma")
@@ -48,16 +50,6 @@ def _text(data: dict[str, Any], name: str, limit: int, where: str = "") -> str:
     return value
 
 
-def _day(value: Any, field: str) -> date | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"{field} must be a date such as 2027-01-31", field=field) from None
-
-
 def parse_line(data: dict[str, Any], currency: str, index: int) -> InvoiceLine:
     """One typed line: description, quantity, unit price, optional tax category, service dates, detail."""
     where, said = f"lines[{index}]", f"line {index + 1}"
@@ -65,18 +57,9 @@ def parse_line(data: dict[str, Any], currency: str, index: int) -> InvoiceLine:
     if not description:
         raise ValidationError(f"{said}: a line needs a description", field=f"{where}.description")
     try:
-        quantity = Decimal(str(data.get("quantity") or "1").replace(",", ".").strip())
-    except InvalidOperation:
-        raise ValidationError(f"{said}: quantity is not a number", field=f"{where}.quantity") from None
-    if (
-        not quantity.is_finite()
-        or quantity <= 0
-        or quantity > 1_000_000
-        or quantity != quantity.quantize(Decimal("0.001"))
-    ):
-        raise ValidationError(
-            f"{said}: quantity is a number above 0 with at most 3 decimals", field=f"{where}.quantity"
-        )
+        quantity = parse_quantity(str(data.get("quantity") or "1"), field=f"{where}.quantity")
+    except ValidationError as error:
+        raise ValidationError(f"{said}: {error.message}", field=error.field) from None
     raw_price = data.get("unit_price_minor")
     if raw_price is None or raw_price == "":
         price_text = str(data.get("unit_price") or "").strip()
@@ -94,8 +77,8 @@ def parse_line(data: dict[str, Any], currency: str, index: int) -> InvoiceLine:
         raise ValidationError(f"{said}: the unit price is too large", field=f"{where}.unit_price")
     amount = int((quantity * unit_price).quantize(Decimal(1), ROUND_HALF_UP))
     start, end = (
-        _day(data.get("service_start"), f"{where}.service_start"),
-        _day(data.get("service_end"), f"{where}.service_end"),
+        parse_day(data.get("service_start"), f"{where}.service_start"),
+        parse_day(data.get("service_end"), f"{where}.service_end"),
     )
     if start and end and end < start:
         raise ValidationError(f"{said}: the service ends before it starts", field=f"{where}.service_end")

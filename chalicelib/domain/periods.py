@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.domain.errors import ValidationError
@@ -122,3 +123,13 @@ def check_timezone(name: str, field: str = "timezone") -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(f"{name!r} is not a time zone such as Europe/Bratislava", field=field) from None
     return name
+
+
+def parse_day(raw: Any, field: str) -> date | None:
+    """A typed date (2027-01-31); empty is None, anything else names the field."""
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ValidationError(f"{field} must be a date such as 2027-01-31", field=field) from None

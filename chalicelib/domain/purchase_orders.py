@@ -19,6 +19,7 @@ from chalicelib.domain.contract_pricing import parse_quantity
 from chalicelib.domain.contracts import Line
 from chalicelib.domain.errors import Conflict, ValidationError
 from chalicelib.domain.money import check_currency, parse_amount
+from chalicelib.domain.periods import parse_day
 
 SERIES = "purchase-orders"
 MAX_LINES = 100
@@ -155,16 +156,6 @@ def _text(data: dict[str, Any], name: str, limit: int, field: str | None = None)
     return text
 
 
-def _day(value: Any, field: str) -> date | None:
-    text = str(value or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"{field} must be a date such as 2027-01-31", field=field) from None
-
-
 def parse_line(data: dict[str, Any], currency: str, index: int) -> PurchaseLine:
     """One line: product id (optional), description, quantity above 0, unit cost (money, not negative)."""
     where, said = f"lines[{index}]", f"line {index + 1}"
@@ -211,7 +202,7 @@ def check_fields(data: dict[str, Any], vendor_currency: str = "") -> PurchaseOrd
         order_id=_text(data, "order_id", 64),
         deliver_to_id=_text(data, "deliver_to_id", 64),
         delivery_notes=_text(data, "delivery_notes", MAX_NOTES),
-        expected_date=_day(data.get("expected_date"), "expected_date"),
+        expected_date=parse_day(data.get("expected_date"), "expected_date"),
     )
 
 

@@ -27,8 +27,8 @@ from chalicelib.domain.contracts import (
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.money import plain_amount
-from chalicelib.domain.periods import local_date
-from chalicelib.services.contract_lines import Pricing, check_items, discount_of, parse_day, parse_lines
+from chalicelib.domain.periods import local_date, parse_day
+from chalicelib.services.contract_lines import Pricing, check_items, discount_of, parse_lines
 from chalicelib.services.manage_contracts import check_version, persist
 from chalicelib.store import contracts
 

@@ -8,7 +8,6 @@ items that belong to the customer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -59,15 +58,6 @@ def check_price_list(price_list_id: str, currency: str, what: str = "contract") 
             field="price_list_id",
         )
     return price_list_id
-
-
-def parse_day(raw: Any, field: str) -> date | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise ValidationError(f"{field} must be a date such as 2027-01-31", field=field) from None
 
 
 def check_salesperson(raw: Any) -> str:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from chalicelib.domain.customer import Customer
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.periods import local_date
+from chalicelib.domain.periods import local_date, parse_day
 from chalicelib.domain.statements import (
     Entry,
     Statement,
@@ -17,7 +17,6 @@ from chalicelib.domain.statements import (
     payment_entries,
     statement,
 )
-from chalicelib.services.contract_lines import parse_day
 
 DEFAULT_DAYS = 90
 

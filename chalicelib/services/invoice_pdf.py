@@ -35,7 +35,12 @@ def pdf_filename(invoice: Invoice) -> str:
 
 
 def invoice_pdf(
-    invoice: Invoice, *, blobs: BlobStore, renderer: PdfRenderer, settings: Settings | None = None
+    invoice: Invoice,
+    *,
+    blobs: BlobStore,
+    renderer: PdfRenderer,
+    settings: Settings | None = None,
+    customer: Customer | None = None,
 ) -> bytes:
     """The document's PDF: an issued one from the blob store once rendered, a draft rendered afresh."""
     keep = invoice.status == "issued"
@@ -44,7 +49,7 @@ def invoice_pdf(
             return blobs.get(blob_key(invoice.id))
         except BlobNotFound:
             pass
-    pdf = renderer.render(invoice_html(invoice, settings=settings))
+    pdf = renderer.render(invoice_html(invoice, settings=settings, customer=customer))
     if keep:
         blobs.put(blob_key(invoice.id), pdf, PDF)
     return pdf
@@ -77,15 +82,10 @@ def invoice_html(
 
 
 def _corrected_number(invoice: Invoice) -> str:
+    """A credit note carries the number of the invoice it corrects as its reference (no read)."""
     if invoice.kind != "credit_note" or not invoice.credits_id:
         return ""
-    from chalicelib.domain.errors import NotFound
-    from chalicelib.store import invoices
-
-    try:
-        return invoices.get(invoice.credits_id).number or invoice.credits_id
-    except NotFound:
-        return invoice.credits_id
+    return invoice.reference or invoice.credits_id
 
 
 def _view(
@@ -105,7 +105,7 @@ def _view(
         (words["issue_date"], fmt.day(invoice.issue_date)),
         (words["due_date"], fmt.day(invoice.due_date) if kind != "credit_note" else ""),
         (words["period"], fmt.span(invoice.period.start, invoice.period.end) if invoice.period else ""),
-        (words["reference"], invoice.reference),
+        (words["reference"], invoice.reference if kind != "credit_note" else ""),
     ]
     payable = kind != "credit_note" and invoice.total_minor > 0 and bool(settings.bank_iban)
     return {

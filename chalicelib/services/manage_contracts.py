@@ -13,14 +13,13 @@ from chalicelib.domain.contract_templates import ContractTemplate
 from chalicelib.domain.contracts import Adjustment, Contract, Line, Terms
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.periods import check_timezone, local_date
+from chalicelib.domain.periods import check_timezone, local_date, parse_day
 from chalicelib.services.contract_lines import (
     Pricing,
     check_price_list,
     check_salesperson,
     discount_of,
     option_lines,
-    parse_day,
     parse_lines,
 )
 from chalicelib.store import contracts, records

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain import lookups
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.billing import InvoiceLine
 from chalicelib.domain.errors import Conflict, ValidationError
@@ -85,4 +86,6 @@ def delete_draft(invoice_id: str, *, actor: Actor, now: datetime) -> None:
         audit=actor.entry("invoice", invoice_id, "invoice.draft_deleted", now, audited(before))
     )
     change.delete(InvoiceModel(id=invoice_id), InvoiceModel.version == before.version)
+    if before.credits_id:  # an invoice drafted from a pro-forma: no longer listed with it
+        change.lookups(lookups.ref("invoice", invoice_id), [invoices.origin_key(before.credits_id)], ())
     records.commit(change)

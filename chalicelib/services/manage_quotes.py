@@ -13,7 +13,7 @@ from chalicelib.domain.audit import Actor
 from chalicelib.domain.errors import NotFound, ValidationError
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.money import check_currency
-from chalicelib.domain.periods import local_date
+from chalicelib.domain.periods import local_date, parse_day
 from chalicelib.domain.quotes import (
     Quote,
     QuoteLine,
@@ -27,7 +27,6 @@ from chalicelib.services.contract_lines import (
     Pricing,
     check_price_list,
     check_salesperson,
-    parse_day,
     parse_lines,
 )
 from chalicelib.store import quotes

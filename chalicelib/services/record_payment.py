@@ -10,8 +10,7 @@ from chalicelib.domain.errors import NotFound, ValidationError
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.money import check_currency
 from chalicelib.domain.payments import Payment, Received, allocate, new_payment, parse_method
-from chalicelib.domain.periods import local_date
-from chalicelib.services.contract_lines import parse_day
+from chalicelib.domain.periods import local_date, parse_day
 from chalicelib.services.payment_changes import allocations, amount, text, write
 
 

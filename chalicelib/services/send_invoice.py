@@ -65,7 +65,7 @@ def _send(invoice: Invoice, mailer: InvoiceMailer, now: datetime) -> Invoice:
     customer = customers.get(invoice.customer_id)
     if not customer.email:
         return _save(invoice, replace(invoice, send_error=NO_EMAIL))
-    pdf = invoice_pdf(invoice, blobs=mailer.blobs, renderer=mailer.renderer)
+    pdf = invoice_pdf(invoice, blobs=mailer.blobs, renderer=mailer.renderer, customer=customer)
     values = {
         "number": invoice.number,
         "company": mailer.company,

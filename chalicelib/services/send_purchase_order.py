@@ -9,15 +9,11 @@ is noted on the order: it is still sent and numbered, and staff can email it aga
 
 from __future__ import annotations
 
-import random
-import time
 from dataclasses import replace
 from datetime import datetime
 
 from chalicelib.adapters.mail import Attachment, Message
 from chalicelib.domain.audit import Actor
-from chalicelib.domain.errors import Conflict
-from chalicelib.domain.numbering import format_number
 from chalicelib.domain.periods import local_date
 from chalicelib.domain.purchase_orders import (
     SERIES,
@@ -29,7 +25,6 @@ from chalicelib.domain.purchase_orders import (
 from chalicelib.services.send_invoice import InvoiceMailer
 from chalicelib.store import invoices, purchase_orders, records
 
-MAX_ATTEMPTS = 20
 NO_EMAIL = "the vendor has no email address: the purchase order was not emailed"
 
 
@@ -47,22 +42,15 @@ def number_and_mark_sent(before: PurchaseOrder, *, actor: Actor, now: datetime) 
     from chalicelib.store import customers
 
     today = local_date(now, customers.get(before.vendor_id).timezone or "UTC")
-    for _attempt in range(MAX_ATTEMPTS):
-        series = invoices.series(SERIES, now)
-        change = records.Change()
-        seq = invoices.take_numbers(change, series, 1)[0]
-        number = format_number(series.format, seq, today)
+
+    def write(number: str, change: records.Change) -> PurchaseOrder:
         after = replace(before, status=PurchaseOrderStatus.SENT, number=number, sent_at=now)
         change.audit = actor.entry(
             "purchase_order", before.id, "purchase_order.sent", now, before.audited(), after.audited()
         )
-        try:
-            return purchase_orders.save(before, after, change)
-        except Conflict as error:
-            if error.message != invoices.NUMBERS_MOVED:
-                raise
-            time.sleep(random.uniform(0, 0.02))  # noqa: S311 - jitter, not security
-    raise Conflict("could not take a number: too many documents numbered at once; try again")
+        return purchase_orders.save(before, after, change)
+
+    return invoices.with_next_number(SERIES, today, now, write)
 
 
 def email_purchase_order(po: PurchaseOrder, *, mailer: InvoiceMailer, now: datetime) -> PurchaseOrder:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import random
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
+from chalicelib.domain import lookups
 from chalicelib.domain.audit import AuditEntry
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.invoices import Invoice, group_from_json, group_json, line_from_json, line_json
-from chalicelib.domain.numbering import check_format
+from chalicelib.domain.numbering import check_format, format_number
 from chalicelib.domain.periods import Period
 from chalicelib.store import records
 from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel, RevenueModel
@@ -28,6 +32,7 @@ BUILT_IN = {
 }
 NOT_FOR_INVOICES = frozenset({"purchase-orders"})  # its numbers go on what we buy, not on what we bill
 NUMBERS_MOVED = "another run took invoice numbers meanwhile"
+NUMBER_ATTEMPTS = 20
 
 
 def to_item(invoice: Invoice) -> InvoiceModel:
@@ -116,7 +121,21 @@ def saved(before: Invoice | None, after: Invoice, change: records.Change, messag
     )
     if message:
         change.messages[id(item)] = message
+    if before is None and after.credits_id:  # a credit note, or the invoice of a pro-forma
+        change.lookups(lookups.ref("invoice", after.id), (), [origin_key(after.credits_id)])
     return replace(after, version=int(item.version))
+
+
+def origin_key(invoice_id: str) -> str:
+    """The lookup key under which the documents made from an invoice or pro-forma are found."""
+    return lookups.key("invoice", "from", invoice_id)
+
+
+def linked_to(invoice_id: str) -> list[Invoice]:
+    """Credit notes of an invoice, or the invoice made from a pro-forma: one lookup query and a batch."""
+    ids = [lookups.split_ref(ref)[1] for ref in records.refs(origin_key(invoice_id))]
+    found = [from_item(i) for i in InvoiceModel.batch_get(ids)] if ids else []
+    return sorted(found, key=lambda i: i.issue_key)
 
 
 def get(invoice_id: str, consistent: bool = False) -> Invoice:
@@ -220,3 +239,21 @@ def take_numbers(change: records.Change, series: InvoiceSeriesModel, count: int)
 def unsent(limit: int = 500) -> list[str]:
     """Ids of issued documents not emailed yet (a sparse index: only those are in it), oldest first."""
     return [i.id for i in InvoiceModel.unsent_index.query("unsent", limit=limit)]
+
+
+def with_next_number[T](
+    series_id: str, today: date, now: datetime, write: Callable[[str, records.Change], T]
+) -> T:
+    """`write(number, change)` with the series' next number taken in `change` (write commits it).
+    When another writer took numbers meanwhile, the commit fails and it runs again with the next."""
+    for _attempt in range(NUMBER_ATTEMPTS):
+        current = series(series_id, now)
+        change = records.Change()
+        seq = take_numbers(change, current, 1)[0]
+        try:
+            return write(format_number(current.format, seq, today), change)
+        except Conflict as error:
+            if error.message != NUMBERS_MOVED:
+                raise
+            time.sleep(random.uniform(0, 0.02))  # noqa: S311 - jitter, not security
+    raise Conflict("could not take a number: too many documents numbered at once; try again")

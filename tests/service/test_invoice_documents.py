@@ -173,6 +173,7 @@ def test_a_full_credit_note_cancels_the_invoice_and_its_revenue(customer) -> Non
     after = invoices.get(invoice.id)
     assert after.credited_minor == invoice.total_minor
     assert after.open_minor == 0 and after.payment_status == "credited"
+    assert [n.number for n in invoices.linked_to(invoice.id)] == ["CN-2027-000001"]
     assert sum(r.amount_minor for r in RevenueModel.query("2027-03")) == 0
     with pytest.raises(Conflict, match="already partly credited|only an issued"):
         credit_invoice(invoice.id, {"full": True, "reason": "again"}, actor=SYSTEM, now=NOW)
@@ -241,6 +242,10 @@ def test_a_proforma_is_numbered_in_its_own_series_and_becomes_a_draft_invoice(cu
         proforma.id,
         proforma.lines,
     )
+    assert [d.id for d in invoices.linked_to(proforma.id)] == [draft.id]
+    delete_draft(draft.id, actor=SYSTEM, now=NOW)  # a deleted draft is no longer listed with it
+    assert invoices.linked_to(proforma.id) == []
+    draft = invoice_proforma(proforma.id, actor=SYSTEM, now=NOW)
     assert issue_invoice(draft.id, actor=SYSTEM, now=NOW).number == "INV-2027-000001"
     with pytest.raises(Conflict):
         invoice_proforma(draft.id, actor=SYSTEM, now=NOW)

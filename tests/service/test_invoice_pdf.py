@@ -209,7 +209,7 @@ def test_a_credit_note_names_the_invoice_it_corrects_and_asks_for_no_payment(blo
         number="CN-2026-000001",
         credits_id=corrected.id,
         due_date=None,
-        reference="",
+        reference=corrected.number,  # as domain.invoice_documents.credit_note makes it
     )
     text = pdf_text(invoice_pdf(credit, blobs=blobs, renderer=renderer))
     assert "Credit note" in text and "CN-2026-000001" in text

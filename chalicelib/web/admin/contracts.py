@@ -199,8 +199,8 @@ def _actions(contract: Contract) -> list[str]:
 
 
 def _as_of(contract: Contract, raw: str, now: datetime) -> Any:
+    from chalicelib.domain.periods import parse_day
     from chalicelib.services.contract_history import as_of
-    from chalicelib.services.contract_lines import parse_day
 
     day = parse_day(raw, "as_of")
     return as_of(contract, day, now) if day else None

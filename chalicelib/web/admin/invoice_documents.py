@@ -13,6 +13,7 @@ from chalicelib.domain.invoices import Invoice
 from chalicelib.domain.money import plain_amount
 from chalicelib.domain.roles import Permission
 from chalicelib.web.admin.customer_picker import customer_choices
+from chalicelib.web.admin.line_table import typed_table, with_blank_rows
 from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
 from chalicelib.web.responses import redirect
 
@@ -25,30 +26,18 @@ LINE_FIELDS = (
     "service_end",
     "detail",
 )
-BLANK_ROWS = 3
 FORM_ERRORS = (400, 409)
-_ROW = re.compile(r"^line-(\d{1,3})-(\w+)$")
-
-
-def form_lines(form: dict[str, str]) -> list[dict[str, str]]:
-    """The table's rows as lines, in row order; a row left wholly blank is not a line."""
-    rows: dict[int, dict[str, str]] = {}
-    for name, value in form.items():
-        match = _ROW.match(name)
-        if match and match[2] in LINE_FIELDS:
-            rows.setdefault(int(match[1]), {})[match[2]] = value.strip()
-    return [row for _i, row in sorted(rows.items()) if any(row.values())]
 
 
 def draft_data(form: dict[str, str]) -> dict[str, Any]:
     names = ("customer_id", "kind", "currency", "reference", "due_days", "series", "tax_inclusive")
-    return {**{n: form.get(n, "").strip() for n in names}, "lines": form_lines(form)}
+    return {**{n: form.get(n, "").strip() for n in names}, "lines": typed_table(form, LINE_FIELDS)}
 
 
 def line_rows(invoice: Invoice | None, form: dict[str, str] | None) -> list[dict[str, str]]:
     """What the line table shows: the typed rows after an error, else the draft's lines; plus blanks."""
     if form is not None:
-        rows = [{name: row.get(name, "") for name in LINE_FIELDS} for row in form_lines(form)]
+        rows = typed_table(form, LINE_FIELDS)
     elif invoice is not None:
         rows = [
             {
@@ -64,7 +53,7 @@ def line_rows(invoice: Invoice | None, form: dict[str, str] | None) -> list[dict
         ]
     else:
         rows = []
-    return rows + [dict.fromkeys(LINE_FIELDS, "") for _ in range(BLANK_ROWS)]
+    return with_blank_rows(rows, LINE_FIELDS)
 
 
 def _series(ctx: PageContext) -> list[Any]:

@@ -61,7 +61,7 @@ def detail_page(
     from chalicelib.web.admin.invoice_documents import credit_data, line_rows
 
     invoice = invoices.get(invoice_id)
-    linked = [i for i in invoices.of_customer(invoice.customer_id) if i.credits_id == invoice.id]
+    linked = invoices.linked_to(invoice.id) if invoice.credited_minor or invoice.kind == "proforma" else []
     mailed = None
     if invoice.mail_id:
         try:

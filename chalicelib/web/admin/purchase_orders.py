@@ -3,7 +3,6 @@ draft form, Send (numbers and emails it), Mark received, Cancel, and the PDF."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from chalice import Response
@@ -13,15 +12,15 @@ from chalicelib.domain.errors import DomainError, ValidationError
 from chalicelib.domain.money import plain_amount
 from chalicelib.domain.purchase_orders import PurchaseOrder, PurchaseOrderStatus
 from chalicelib.domain.roles import Permission
+from chalicelib.web.admin.customer_picker import customers_to_offer
+from chalicelib.web.admin.line_table import typed_table, with_blank_rows
 from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
 from chalicelib.web.pdf_response import pdf_response
 from chalicelib.web.responses import redirect
 
 LINE_FIELDS = ("product_code", "description", "quantity", "unit_cost")
 FIELDS = ("vendor_id", "currency", "order_id", "deliver_to_id", "delivery_notes", "expected_date")
-BLANK_ROWS = 3
 FORM_ERRORS = (400, 409)
-_ROW = re.compile(r"^line-(\d{1,3})-(\w+)$")
 NOTICES = {
     "drafted": "Draft saved: check quantities and unit costs, then send it.",
     "saved": "Draft saved.",
@@ -33,18 +32,8 @@ NOTICES = {
 }
 
 
-def form_lines(form: dict[str, str]) -> list[dict[str, str]]:
-    """The table's rows as lines, in row order; a row left wholly blank is not a line."""
-    rows: dict[int, dict[str, str]] = {}
-    for name, value in form.items():
-        match = _ROW.match(name)
-        if match and match[2] in LINE_FIELDS:
-            rows.setdefault(int(match[1]), {})[match[2]] = value.strip()
-    return [row for _i, row in sorted(rows.items()) if any(row.values())]
-
-
 def form_data(form: dict[str, str]) -> dict[str, Any]:
-    return {**{n: form.get(n, "").strip() for n in FIELDS}, "lines": form_lines(form)}
+    return {**{n: form.get(n, "").strip() for n in FIELDS}, "lines": typed_table(form, LINE_FIELDS)}
 
 
 def _rows(po: PurchaseOrder | None, form: dict[str, str] | None) -> list[dict[str, str]]:
@@ -52,7 +41,7 @@ def _rows(po: PurchaseOrder | None, form: dict[str, str] | None) -> list[dict[st
     from chalicelib.store import products
 
     if form is not None:
-        rows = [{name: row.get(name, "") for name in LINE_FIELDS} for row in form_lines(form)]
+        rows = typed_table(form, LINE_FIELDS)
     elif po is not None:
         codes = {p.id: p.code for p in products.get_many([line.product_id for line in po.lines]).values()}
         rows = [
@@ -66,17 +55,7 @@ def _rows(po: PurchaseOrder | None, form: dict[str, str] | None) -> list[dict[st
         ]
     else:
         rows = []
-    return rows + [dict.fromkeys(LINE_FIELDS, "") for _ in range(BLANK_ROWS)]
-
-
-def _vendors(ctx: PageContext, chosen: str) -> list[Any]:
-    """Customer records to choose the vendor from (a name search); the chosen one is always offered."""
-    from chalicelib.store import customers
-
-    found, _cursor = customers.page(prefix=ctx.query.get("vendor_q", "").strip(), limit=100)
-    if chosen and chosen not in {c.id for c in found}:
-        found = [*customers.get_many([chosen]), *found]
-    return found
+    return with_blank_rows(rows, LINE_FIELDS)
 
 
 def _sites(order_id: str, chosen: str) -> list[Any]:
@@ -132,7 +111,7 @@ def _new_page(ctx: PageContext, status: int = 200, error: DomainError | None = N
     return ctx.render(
         "admin/purchase_order_new.html",
         status,
-        vendors=_vendors(ctx, form.get("vendor_id", "")),
+        vendors=customers_to_offer(ctx.query.get("vendor_q", ""), form.get("vendor_id", "")),
         vendor_q=ctx.query.get("vendor_q", ""),
         form=form,
         order=order,
@@ -206,7 +185,9 @@ def _detail(ctx: PageContext, po_id: str, status: int = 200, error: DomainError 
         site=site,
         editing=editing,
         form=shown,
-        vendors=_vendors(ctx, shown.get("vendor_id", "")) if editing else [],
+        vendors=customers_to_offer(ctx.query.get("vendor_q", ""), shown.get("vendor_id", ""))
+        if editing
+        else [],
         sites=_sites(shown.get("order_id", ""), shown.get("deliver_to_id", "")) if editing else [],
         rows=_rows(po, form) if editing else [],
         error=error,

@@ -231,7 +231,7 @@ def get_versions(ctx: ApiContext, contract_id: str) -> dict[str, Any]:
     scope=ApiScope.CONTRACTS_READ,
 )
 def get_as_of(ctx: ApiContext, contract_id: str) -> dict[str, Any]:
-    from chalicelib.services.contract_lines import parse_day
+    from chalicelib.domain.periods import parse_day
     from chalicelib.store import contracts
 
     day = parse_day(ctx.query.get("date"), "date")
