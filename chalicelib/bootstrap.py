@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from chalicelib.adapters.blobs import BlobStore, LocalBlobStore, S3BlobStore
 from chalicelib.adapters.mail import MailTransport, OutboxTransport, SesTransport
+from chalicelib.adapters.payments_gateway import PaymentGateway, StripeGateway
 from chalicelib.adapters.pdf import PdfRenderer
 from chalicelib.adapters.queue import InlineQueue, Queue, SqsQueue, ThreadQueue
 from chalicelib.config import Settings, load_settings
@@ -59,7 +60,14 @@ def pdf_renderer() -> PdfRenderer:
     return PdfRenderer()
 
 
+@lru_cache(maxsize=1)
+def payment_gateway() -> PaymentGateway:
+    """Stripe, or localstripe when CRM_STRIPE_API_BASE is set (the stripe package loads on the first call)."""
+    s = settings()
+    return StripeGateway(s.stripe_api_key, api_base=s.stripe_api_base)
+
+
 def reset() -> None:
     """Forget everything built so far (tests change the environment between cases)."""
-    for getter in (settings, mail_transport, blobs, queue, pdf_renderer):
+    for getter in (settings, mail_transport, blobs, queue, pdf_renderer, payment_gateway):
         getter.cache_clear()

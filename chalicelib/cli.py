@@ -20,7 +20,7 @@ from chalicelib.domain.clock import parse_instant
 from chalicelib.domain.errors import DomainError
 from chalicelib.jobs import catalog
 from chalicelib.services.manage_staff import create_staff
-from chalicelib.services.seed_demo import seed_demo
+from chalicelib.services.seed_demo import demo_card_links, seed_demo
 from chalicelib.store import registry
 
 
@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "seed-demo":
             password, _ = _password(args)
             print(f"demo seeded: {seed_demo(admin_password=password, now=now)}")
+            for name, url in demo_card_links(now=now):
+                print(f"  card link for {name}: {url}")
         elif args.command == "run-job":
             at = parse_instant(args.at) if args.at else now
             run = catalog.run(args.name, at=at, trigger="cli")

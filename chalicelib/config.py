@@ -43,6 +43,13 @@ class Settings:
     bank_iban: str = ""
     bank_bic: str = ""
     company_logo: Path | None = None  # an SVG or PNG file; none: no logo
+    # Stripe.js / Checkout in the browser (pk_...). Defaulted fields sit here, after the required ones.
+    stripe_publishable_key: str = ""
+    # The development card form (raw test card numbers): only against localstripe, i.e. when
+    # CRM_STRIPE_API_BASE is set; a real Stripe account never receives card numbers from us.
+    stripe_dev_cards: bool = False
+    # Outgoing webhooks to plain http:// and to loopback or private addresses: local development only.
+    webhooks_allow_http: bool = False
 
     @property
     def is_local(self) -> bool:
@@ -91,8 +98,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         queue_backend=env.get("CRM_QUEUE_BACKEND", "inline" if local else "sqs"),
         queue_url=env.get("CRM_QUEUE_URL", ""),
         stripe_api_key=env.get("CRM_STRIPE_API_KEY", "sk_test_local"),
-        stripe_api_base=env.get("CRM_STRIPE_API_BASE") or None,
+        # The embedded default, like DynamoDB: a local stage talks to localstripe on loopback.
+        stripe_api_base=env.get("CRM_STRIPE_API_BASE")
+        or (f"http://127.0.0.1:{env.get('CRM_STRIPE_PORT', '8420')}" if local else None),
         stripe_webhook_secret=env.get("CRM_STRIPE_WEBHOOK_SECRET", ""),
+        stripe_publishable_key=env.get("CRM_STRIPE_PUBLISHABLE_KEY", ""),
+        stripe_dev_cards=bool(env.get("CRM_STRIPE_API_BASE")) or local,
         company_name=env.get("CRM_COMPANY_NAME", "Demo Service Ltd"),
         company_country=env.get("CRM_COMPANY_COUNTRY", "SK").upper(),
         company_address=_lines(env.get("CRM_COMPANY_ADDRESS", "Hlavná 12|811 01 Bratislava|Slovakia")),
@@ -103,6 +114,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         bank_iban=env.get("CRM_BANK_IBAN", "SK31 1200 0000 1987 4263 7541"),
         bank_bic=env.get("CRM_BANK_BIC", "DEMOSKBX"),
         company_logo=Path(logo) if (logo := env.get("CRM_COMPANY_LOGO", str(DEFAULT_LOGO))) else None,
+        webhooks_allow_http=env.get("CRM_WEBHOOKS_ALLOW_HTTP", "1" if local else "0") == "1",
     )
 
 

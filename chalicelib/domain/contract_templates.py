@@ -10,6 +10,8 @@ from datetime import datetime
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain.card_payments import DEFAULT_RETRY_DAYS
+from chalicelib.domain.dunning import DEFAULT_DUNNING_DAYS
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.money import check_currency
 from chalicelib.domain.numbering import check_series_id
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from jinja2 import Template
     from jinja2.sandbox import SandboxedEnvironment
 
+MAX_RETRIES = 8
 _OPTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
     "<": operator.lt,
@@ -93,6 +96,10 @@ class ContractTemplate:
     proration: str = "now"
     reminder_days: tuple[int, ...] = (30, 7)
     invoice_series: str = "default"  # the number series its contracts' invoices are issued in (X3)
+    # B25: card payment retries, in days after the first failure, and when dunning warns, suspends and
+    # cancels (days after the first failure). Read when a payment fails, so edits apply at once.
+    retry_days: tuple[int, ...] = DEFAULT_RETRY_DAYS
+    dunning_days: tuple[int, int, int] = DEFAULT_DUNNING_DAYS
     options: tuple[TemplateOption, ...] = field(default_factory=tuple)
     health: tuple[HealthCondition, ...] = field(default_factory=tuple)
     emails: tuple[StageEmail, ...] = field(default_factory=tuple)  # in EMAIL_STAGES order
@@ -126,6 +133,8 @@ class ContractTemplate:
             "proration": self.proration,
             "reminder_days": list(self.reminder_days),
             "invoice_series": self.invoice_series,
+            "retry_days": list(self.retry_days),
+            "dunning_days": list(self.dunning_days),
             "health": [c.as_json() for c in self.health],
             "emails": {e.stage: {"subject": e.subject, "body": e.body} for e in self.emails},
         }
@@ -344,11 +353,36 @@ def validate_template(template_id: str, data: dict[str, Any]) -> ContractTemplat
         proration=_choice(data, "proration", PRORATION, "now"),
         reminder_days=tuple(sorted(set(reminders), reverse=True)),
         invoice_series=check_series_id(str(data.get("invoice_series") or "default"), "invoice_series"),
+        retry_days=_retry_days(data.get("retry_days", DEFAULT_RETRY_DAYS)),
+        dunning_days=_dunning_days(data.get("dunning_days", DEFAULT_DUNNING_DAYS)),
         options=_options(data.get("options") or []),
         # Both live in the stored terms; items saved before B22 have neither.
         health=_health(data.get("health") or []),
         emails=_emails(data.get("emails") or {}),
     )
+
+
+def _days(raw: Any, name: str, most: int) -> tuple[int, ...]:
+    if not isinstance(raw, list | tuple) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and 0 < d <= 365 for d in raw
+    ):
+        raise ValidationError(f"{name} must be whole days between 1 and 365", field=name)
+    if list(raw) != sorted(set(raw)):
+        raise ValidationError(f"{name} must go up, each day later than the one before", field=name)
+    if len(raw) > most:
+        raise ValidationError(f"{name} takes at most {most} days", field=name)
+    return tuple(raw)
+
+
+def _retry_days(raw: Any) -> tuple[int, ...]:
+    return _days(raw, "retry_days", MAX_RETRIES)
+
+
+def _dunning_days(raw: Any) -> tuple[int, int, int]:
+    days = _days(raw, "dunning_days", 3)
+    if len(days) != 3:
+        raise ValidationError("dunning_days are three days: warning, suspend, cancel", field="dunning_days")
+    return days[0], days[1], days[2]
 
 
 def may_change_quantity(template: ContractTemplate, old: int, new: int) -> bool:

@@ -24,7 +24,15 @@ from chalicelib.domain.proration import prorate
 FAR = date(9999, 12, 31)
 _ONE_DAY = timedelta(days=1)
 WHEN = ("template", "now", "period_end", "date")  # when a change takes effect
-CANCEL_REASONS = ("price", "service", "moved_to_competitor", "no_longer_needed", "business_closed", "other")
+CANCEL_REASONS = (
+    "price",
+    "service",
+    "moved_to_competitor",
+    "no_longer_needed",
+    "business_closed",
+    "non_payment",
+    "other",
+)
 
 
 @dataclass(frozen=True)

@@ -54,3 +54,10 @@ class TooManyRequests(DomainError):
 
 class ConfigurationError(Exception):
     """The deployment is misconfigured: an operator's problem, not a user's."""
+
+
+class Unavailable(DomainError):
+    """A service we depend on (Stripe) cannot be reached now: nothing was changed, try again."""
+
+    status = 503
+    code = "unavailable"

@@ -62,6 +62,18 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class Refund:
+    """Money given back on a card payment (through Stripe), with the credit note it came with."""
+
+    id: str  # Stripe's refund id
+    amount_minor: int
+    refunded_on: date
+    reason: str = ""
+    invoice_id: str = ""  # the invoice whose payment it took back ("" when from money on account)
+    credit_note_id: str = ""
+
+
+@dataclass(frozen=True)
 class Payment:
     id: str
     customer_id: str
@@ -79,6 +91,7 @@ class Payment:
     cleared_on: date | None = None  # from this day it counts (set once, kept when it bounces)
     bounced_on: date | None = None
     bounce_reason: str = ""
+    refunds: tuple[Refund, ...] = ()
     version: int = 1
 
     @property
@@ -86,8 +99,16 @@ class Payment:
         return sum(a.amount_minor for a in self.allocations)
 
     @property
+    def refunded_minor(self) -> int:
+        return sum(r.amount_minor for r in self.refunds)
+
+    @property
+    def refundable_minor(self) -> int:
+        return self.amount_minor - self.refunded_minor if self.method is Method.CARD and self.counts else 0
+
+    @property
     def unallocated_minor(self) -> int:
-        return self.amount_minor - self.allocated_minor
+        return self.amount_minor - self.allocated_minor - self.refunded_minor
 
     @property
     def counts(self) -> bool:
@@ -299,6 +320,52 @@ def bounce(payment: Payment, reason: str, today: date) -> Payment:
     if not text:
         raise ValidationError("say why the cheque bounced", field="reason")
     return replace(payment, status=Status.BOUNCED, bounced_on=today, bounce_reason=text)
+
+
+def refund_share(payment: Payment, amount_minor: int) -> tuple[str, int]:
+    """(invoice id, amount) of a refund that takes back an invoice's payment: money on account is
+    given back first, then the payment's allocation (a card payment pays one invoice)."""
+    if payment.method is not Method.CARD:
+        raise ValidationError("only card payments are refunded through Stripe", field="payment_id")
+    if not payment.counts:
+        raise ValidationError(
+            f"this payment is {payment.status.value}: nothing to refund", field="payment_id"
+        )
+    check_amount(amount_minor)
+    if amount_minor > payment.refundable_minor:
+        raise ValidationError(
+            f"the refund of {_money(amount_minor, payment.currency)} is above what is left of the payment, "
+            f"{_money(payment.refundable_minor, payment.currency)}",
+            field="amount",
+        )
+    from_invoices = amount_minor - min(amount_minor, payment.unallocated_minor)
+    if not from_invoices:
+        return "", 0
+    allocation = next((a for a in reversed(payment.allocations) if a.amount_minor >= from_invoices), None)
+    if allocation is None:
+        raise ValidationError("refund at most what the payment paid one invoice at a time", field="amount")
+    return allocation.invoice_id, from_invoices
+
+
+def refunded(payment: Payment, refund: Refund) -> Payment:
+    """The payment with the refund kept and the invoice's allocation reduced by its share."""
+    allocations = tuple(
+        replace(
+            a,
+            amount_minor=a.amount_minor
+            - (_share(refund, payment) if a.invoice_id == refund.invoice_id else 0),
+        )
+        for a in payment.allocations
+    )
+    return replace(
+        payment,
+        allocations=tuple(a for a in allocations if a.amount_minor > 0),
+        refunds=(*payment.refunds, refund),
+    )
+
+
+def _share(refund: Refund, payment: Payment) -> int:
+    return refund.amount_minor - min(refund.amount_minor, payment.unallocated_minor)
 
 
 def counted(payment: Payment | None) -> dict[str, int]:

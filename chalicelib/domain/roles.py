@@ -59,6 +59,8 @@ class Permission(Enum):
     MANAGE_STAFF = ("manage_staff", frozenset({Role.ADMIN}))
     VIEW_AUDIT = ("view_audit", frozenset({Role.ADMIN}))
     MANAGE_API_KEYS = ("manage_api_keys", frozenset({Role.ADMIN}))
+    # Outgoing webhooks (X6): endpoints, their signing secrets, the delivery log, redelivery.
+    MANAGE_WEBHOOKS = ("manage_webhooks", frozenset({Role.ADMIN}))
     VIEW_OUTBOX = ("view_outbox", frozenset({Role.ADMIN, Role.BILLING, Role.SALES}))
     VIEW_JOBS = ("view_jobs", frozenset({Role.ADMIN, Role.BILLING}))
     RUN_JOBS = ("run_jobs", frozenset({Role.ADMIN, Role.BILLING}))

@@ -41,3 +41,28 @@ def work(event: Any) -> None:
 @bp.schedule(Rate(15, unit=Rate.MINUTES), name="send_invoices")
 def send_invoices(event: Any) -> None:
     catalog.run("send_invoices", at=utcnow(), trigger="schedule")
+
+
+@bp.schedule(Rate(60, unit=Rate.MINUTES), name="open_collection_tasks")
+def open_collection_tasks(event: Any) -> None:
+    catalog.run("open_collection_tasks", at=utcnow(), trigger="schedule")
+
+
+@bp.schedule(Rate(1, unit=Rate.MINUTES), name="deliver_webhooks")
+def deliver_webhooks(event: Any) -> None:
+    catalog.run("deliver_webhooks", at=utcnow(), trigger="schedule")
+
+
+@bp.schedule(Rate(15, unit=Rate.MINUTES), name="collect_payments")
+def collect_payments(event: Any) -> None:
+    catalog.run("collect_payments", at=utcnow(), trigger="schedule")
+
+
+@bp.schedule(Rate(60, unit=Rate.MINUTES), name="run_dunning")
+def run_dunning(event: Any) -> None:
+    catalog.run("run_dunning", at=utcnow(), trigger="schedule")
+
+
+@bp.schedule(Rate(24 * 60, unit=Rate.MINUTES), name="card_expiry_notices")
+def card_expiry_notices(event: Any) -> None:
+    catalog.run("card_expiry_notices", at=utcnow(), trigger="schedule")

@@ -42,15 +42,46 @@ def _run_billing(at: datetime) -> dict[str, Any]:
     from chalicelib.services.run_billing import run_billing
 
     counts = run_billing(at, dispatch=bootstrap.queue().send_batch)
-    # On one machine the batches were billed inline: their invoices go out now. On AWS the workers
-    # are still billing; the send job picks their invoices up.
-    return {**counts, **_send_invoices(at)}
+    # On one machine the batches were billed inline: their invoices go out and are charged now. On AWS
+    # the workers are still billing; the send and card payment jobs pick their invoices up.
+    return {**counts, **_collect_payments(at), **_send_invoices(at)}
+
+
+def _collect_payments(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.collect_payments import collect_due
+
+    return collect_due(at)
+
+
+def _run_dunning(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.dunning_run import run_dunning
+
+    return run_dunning(at)
+
+
+def _card_expiry_notices(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.card_expiry_notices import send_expiry_notices
+
+    return send_expiry_notices(at)
 
 
 def _send_invoices(at: datetime) -> dict[str, Any]:
     from chalicelib.services.send_invoice import InvoiceMailer, send_unsent
 
     return {f"emails_{k}": v for k, v in send_unsent(mailer=InvoiceMailer.from_settings(), now=at).items()}
+
+
+def _open_collection_tasks(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.collection_tasks import open_collection_tasks
+
+    return open_collection_tasks(now=at)
+
+
+def _deliver_webhooks(at: datetime) -> dict[str, Any]:
+    from chalicelib.adapters.webhook_http import poster_for
+    from chalicelib.services.deliver_webhooks import deliver_webhooks
+
+    return deliver_webhooks(at, post=poster_for(bootstrap.settings()))
 
 
 JOBS: dict[str, Job] = {
@@ -87,6 +118,39 @@ JOBS: dict[str, Job] = {
             Every(minutes=60),
             "Renewal reminders, then renews, expires or cancels contracts at their end date",
             _renew_contracts,
+        ),
+        # Every 15 minutes: first charges of new invoices, retries due, outcomes to look up at Stripe.
+        Job(
+            "collect_payments",
+            Every(minutes=15),
+            "Charges saved cards for new invoices and retries failed payments on the template's schedule",
+            _collect_payments,
+        ),
+        Job(
+            "run_dunning",
+            Every(minutes=60),
+            "Moves contracts with unpaid card payments through warning, suspension and cancellation",
+            _run_dunning,
+        ),
+        Job(
+            "card_expiry_notices",
+            Every(minutes=24 * 60),
+            "Emails customers 30 and 7 days before their saved card expires, with an update-card link",
+            _card_expiry_notices,
+        ),
+        # Hourly: an invoice falls due at its customer's local midnight; a second run finds its task.
+        Job(
+            "open_collection_tasks",
+            Every(minutes=60),
+            "Opens a task for the salesperson for each invoice unpaid past its due date; closes paid ones",
+            _open_collection_tasks,
+        ),
+        # Every minute: reads the audit log a minute behind, sends due deliveries and retries.
+        Job(
+            "deliver_webhooks",
+            Every(minutes=1),
+            "Sends contract, invoice and payment events to the registered webhook endpoints, with retries",
+            _deliver_webhooks,
         ),
     ]
 }

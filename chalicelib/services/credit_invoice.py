@@ -15,6 +15,7 @@ from chalicelib.domain.ids import new_id
 from chalicelib.domain.invoice_documents import credit_amounts, credit_note, issued_credit_note
 from chalicelib.domain.invoices import Invoice
 from chalicelib.domain.periods import local_date
+from chalicelib.services import collection_tasks
 from chalicelib.services.issue_invoice import write_numbered
 from chalicelib.store import invoices, records
 
@@ -39,11 +40,13 @@ def credit_invoice(invoice_id: str, data: dict[str, Any], *, actor: Actor, now: 
     )
     today = local_date(now, customers.get(invoice.customer_id).timezone)
 
-    def credited(change: records.Change) -> None:
-        invoices.saved(
-            invoice, replace(invoice, credited_minor=invoice.credited_minor + note.total_minor), change
-        )
+    after = replace(invoice, credited_minor=invoice.credited_minor + note.total_minor)
 
-    return write_numbered(
+    def credited(change: records.Change) -> None:
+        invoices.saved(invoice, after, change)
+
+    issued = write_numbered(
         None, lambda number: issued_credit_note(note, number, today), today, actor, now, credited
     )
+    collection_tasks.close_paid([after], now=now)  # credited down to nothing owed: task done (B26)
+    return issued

@@ -6,6 +6,7 @@ so numbers stay gapless and unique when several people issue at once; a lost rac
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -16,6 +17,8 @@ from chalicelib.domain.invoices import Invoice
 from chalicelib.domain.periods import local_date
 from chalicelib.services.manage_invoice_drafts import audited
 from chalicelib.store import invoices, records
+
+log = logging.getLogger(__name__)
 
 
 def issue_invoice(invoice_id: str, *, actor: Actor, now: datetime) -> Invoice:
@@ -31,7 +34,20 @@ def issue_invoice(invoice_id: str, *, actor: Actor, now: datetime) -> Invoice:
         raise NotFound(f"no customer {draft.customer_id}", field="customer_id")
     taxed = taxer.tax_lines(draft.customer_id, draft.lines, draft.tax_inclusive)
     today = local_date(now, taxer.customers[draft.customer_id].timezone)
-    return write_numbered(draft, lambda number: issued(draft, number, today, taxed), today, actor, now)
+    invoice = write_numbered(draft, lambda number: issued(draft, number, today, taxed), today, actor, now)
+    _charge_if_automatic(invoice, now)
+    return invoice
+
+
+def _charge_if_automatic(invoice: Invoice, now: datetime) -> None:
+    """B5: a customer paying automatically by card is charged as the invoice is issued. The invoice
+    is issued whatever happens here; the card payment job picks up anything left undone."""
+    from chalicelib.services.collect_payments import start_autopay
+
+    try:
+        start_autopay(invoice, now=now)
+    except Exception:
+        log.exception("charging invoice %s at issue failed; the card payment job tries again", invoice.id)
 
 
 def write_numbered(

@@ -3,7 +3,7 @@ of the payment with the invoices' paid amounts and the audit entries in one tran
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,8 @@ from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.invoices import Invoice
 from chalicelib.domain.money import MAX_MINOR, parse_amount
 from chalicelib.domain.payments import Payment, paid_changes, with_paid
-from chalicelib.store import invoices, payments
+from chalicelib.services import collection_tasks
+from chalicelib.store import invoices, payments, records
 
 MAX_INPUT_ALLOCATIONS = 100  # more than a payment may hold: the domain names the real limit
 
@@ -107,6 +108,7 @@ def write(
     actor: Actor,
     now: datetime,
     stored: Mapping[str, Invoice] | None = None,
+    also: Callable[[records.Change], None] | None = None,
 ) -> Payment:
     """Saves the change with each invoice it pays more or less; `stored`: invoices already read."""
     changes = paid_changes(before, after)
@@ -127,4 +129,16 @@ def write(
                 {"paid_minor": new.paid_minor, "open_minor": new.open_minor, "payment": after.id},
             )
         )
-    return payments.save(before, after, paid, entries)
+    saved = payments.save(before, after, paid, entries, also)
+    collection_tasks.close_paid([new for _old, new in paid], now=now)  # paid in full: task done (B26)
+    card_payments_settled([new for _old, new in paid], now=now)
+    return saved
+
+
+def card_payments_settled(changed: list[Invoice], *, now: datetime) -> None:
+    """Invoices paid in full some other way stop being charged; dunning looks again (B25)."""
+    from chalicelib.services.collect_payments import invoices_paid
+
+    paid = [i for i in changed if i.open_minor <= 0]
+    if paid:
+        invoices_paid(paid, now=now)

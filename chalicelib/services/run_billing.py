@@ -19,12 +19,13 @@ from typing import Any
 
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.billing import PeriodBill, bill_period, periods_due
+from chalicelib.domain.card_payments import SavedCard, chargeable, collection_for
 from chalicelib.domain.contracts import Contract
 from chalicelib.domain.errors import Conflict, ValidationError
 from chalicelib.domain.invoices import Taxed, issued_from
 from chalicelib.domain.numbering import format_number
 from chalicelib.domain.periods import local_date
-from chalicelib.store import contracts, invoices, records
+from chalicelib.store import cards, collections, contracts, invoices, records
 from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel
 from chalicelib.store.models_contracts import ContractModel
 
@@ -44,11 +45,13 @@ class Planned:
     bills: tuple[PeriodBill, ...]
     today: date
     taxed: tuple[Taxed, ...] = ()  # one per bill
+    autopay: bool = False  # the customer pays by card automatically: each invoice starts a collection
 
     @property
     def actions(self) -> int:
-        """Writes in the transaction: contract, version, audit; per invoice itself and its revenue months."""
-        return 3 + sum(1 + _months(bill) for bill in self.bills)
+        """Writes in the transaction: contract, version, audit; per invoice itself, its revenue months
+        and its card collection."""
+        return 3 + sum(1 + _months(bill) + int(self.autopay) for bill in self.bills)
 
 
 def _months(bill: PeriodBill) -> int:
@@ -125,10 +128,15 @@ def _bill(due: list[Contract], now: datetime, actor: Actor, series_id: str) -> d
     counts: dict[str, Any] = {"contracts": 0, "invoices": 0, "skipped": 0}
     planned_all = [p for p in (plan(c, now) for c in due) if p is not None]
     taxer = Taxer.load([p.before for p in planned_all], bootstrap.settings().company_country)
+    profiles = cards.of_customers([p.before.customer_id for p in planned_all]) if planned_all else {}
     waiting: dict[str, list[Planned]] = {}
     for planned in planned_all:
         try:
-            planned = replace(planned, taxed=tuple(taxer.tax(planned.before, b) for b in planned.bills))
+            planned = replace(
+                planned,
+                taxed=tuple(taxer.tax(planned.before, b) for b in planned.bills),
+                autopay=_autopay(profiles.get(planned.before.customer_id)),
+            )
         except ValidationError as error:
             # Not billed, nothing written: staff add the missing rate and the next run bills it.
             counts.setdefault("not_billed", []).append(f"{planned.before.number}: {error.message}")
@@ -143,6 +151,10 @@ def _bill(due: list[Contract], now: datetime, actor: Actor, series_id: str) -> d
         if batch:
             _count(counts, *commit_batch(batch, series, actor, now))
     return counts
+
+
+def _autopay(profile: SavedCard | None) -> bool:
+    return profile is not None and profile.charges_automatically
 
 
 def _count(counts: dict[str, Any], done: list[Planned], skipped: list[Planned]) -> None:
@@ -190,6 +202,8 @@ def _write(batch: list[Planned], series: InvoiceSeriesModel, actor: Actor, now: 
             change.save(invoices.to_item(invoice), InvoiceModel.id.does_not_exist(), "already billed")
             for item in invoices.revenue_items(invoice):
                 change.save(item)
+            if planned.autopay and chargeable(invoice):
+                collections.add_to(change, None, collection_for(invoice, now))
             numbers.append(f"{number} ({bill.period.start} to {bill.period.end})")
         saves.append(
             contracts.Saved(planned.before, planned.after, "contract.billed", "billed " + ", ".join(numbers))

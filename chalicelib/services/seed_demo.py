@@ -88,6 +88,21 @@ def seed_demo(*, admin_password: str, now: datetime) -> dict[str, int]:
     return counts
 
 
+# The card demo (B5, B25): these customers get a card link; save 4242 4242 4242 4242 on the first and
+# 4000 0000 0000 0341 (saved, then every charge declined) on the second, then bill with `run-job --at`.
+CARD_DEMO = (DEMO_CUSTOMERS[0]["name"], DEMO_CUSTOMERS[3]["name"])
+
+
+def demo_card_links(*, now: datetime) -> list[tuple[str, str]]:
+    """(customer name, link to save a card) for the card demo customers: fresh links on every start."""
+    from chalicelib.services.payment_links import card_update_url
+
+    found = {c.name: c for c in customers.page(limit=500)[0]}
+    return [
+        (name, card_update_url(found[name].id, now=now, actor=SYSTEM)) for name in CARD_DEMO if name in found
+    ]
+
+
 DEMO_TAX_RATES = {"SK": "23", "FR": "20", "UA": "20", "GB": "20", "US": "0"}
 
 

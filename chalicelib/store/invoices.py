@@ -145,6 +145,12 @@ def get(invoice_id: str, consistent: bool = False) -> Invoice:
         raise NotFound(f"no invoice {invoice_id}", field="invoice_id") from None
 
 
+def get_many(invoice_ids: list[str]) -> dict[str, Invoice]:
+    """The invoices found (one BatchGet per 100); unknown ids are left out."""
+    ids = list(dict.fromkeys(i for i in invoice_ids if i))
+    return {i.id: i for i in (from_item(item) for item in InvoiceModel.batch_get(ids))} if ids else {}
+
+
 def of_contract(contract_id: str) -> list[Invoice]:
     return [from_item(i) for i in InvoiceModel.by_contract.query(contract_id)]
 

@@ -4,7 +4,7 @@ any of its invoices fails the whole transaction: nothing is half-written."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -15,7 +15,7 @@ from chalicelib.domain import lookups
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.invoices import Invoice
-from chalicelib.domain.payments import Allocation, Method, Payment, Status
+from chalicelib.domain.payments import Allocation, Method, Payment, Refund, Status
 from chalicelib.store import audit, invoices, records
 from chalicelib.store.models_payments import PaymentModel
 
@@ -36,6 +36,17 @@ def as_json(payment: Payment) -> dict[str, Any]:
         "cleared_on": _day(payment.cleared_on),
         "bounced_on": _day(payment.bounced_on),
         "bounce_reason": payment.bounce_reason,
+        "refunds": [
+            {
+                "id": r.id,
+                "amount_minor": r.amount_minor,
+                "refunded_on": r.refunded_on.isoformat(),
+                "reason": r.reason,
+                "invoice_id": r.invoice_id,
+                "credit_note_id": r.credit_note_id,
+            }
+            for r in payment.refunds
+        ],
     }
 
 
@@ -90,6 +101,17 @@ def from_item(item: Any) -> Payment:
         cleared_on=_date(body.get("cleared_on")),
         bounced_on=_date(body.get("bounced_on")),
         bounce_reason=body.get("bounce_reason", ""),
+        refunds=tuple(
+            Refund(
+                id=r["id"],
+                amount_minor=int(r["amount_minor"]),
+                refunded_on=date.fromisoformat(r["refunded_on"]),
+                reason=r.get("reason", ""),
+                invoice_id=r.get("invoice_id", ""),
+                credit_note_id=r.get("credit_note_id", ""),
+            )
+            for r in body.get("refunds", ())
+        ),
         version=int(item.version or 1),
     )
 
@@ -107,8 +129,10 @@ def save(
     after: Payment,
     paid: Sequence[tuple[Invoice, Invoice]],
     entries: Sequence[AuditEntry],
+    also: Callable[[records.Change], None] | None = None,
 ) -> Payment:
-    """Writes the payment, each invoice of `paid` as (stored, new) and the audit `entries` at once."""
+    """Writes the payment, each invoice of `paid` as (stored, new) and the audit `entries` at once
+    (with whatever `also` adds: a card payment's collection)."""
     change = records.Change(conflict_message=CONFLICT)
     item = records.save_version(change, lambda v: to_item(after, v), before.version if before else None)
     for stored, new in paid:
@@ -118,8 +142,20 @@ def save(
     change.lookups(lookups.ref("payment", after.id), _invoice_keys(before), _invoice_keys(after))
     for entry in entries:
         change.save(audit.to_item(entry))
+    if also is not None:
+        also(change)
     records.commit(change)
     return replace(after, version=int(item.version))
+
+
+def intent_key(intent_id: str) -> str:
+    return lookups.key("payment", "intent", intent_id)
+
+
+def by_intent(intent_id: str) -> Payment | None:
+    """The card payment Stripe's PaymentIntent paid (found through its lookup key)."""
+    ids = [lookups.split_ref(r)[1] for r in records.refs(intent_key(intent_id))] if intent_id else []
+    return get(ids[0], consistent=True) if ids else None
 
 
 def get(payment_id: str, *, consistent: bool = False) -> Payment:

@@ -13,13 +13,17 @@ from chalicelib.store import (
     models_activity,
     models_billing,
     models_bulk,
+    models_cards,
     models_catalogue,
     models_contacts,
     models_contracts,
     models_imports,
+    models_links,
     models_payments,
     models_purchasing,
     models_sales,
+    models_stripe_events,
+    models_webhooks_out,
 )
 from chalicelib.store.base import bind_model
 
@@ -58,11 +62,19 @@ MODELS: tuple[type[Model], ...] = (
     models_billing.InvoiceSeriesModel,
     models_billing.TaxRateModel,
     models_billing.RevenueModel,
+    models_cards.PaymentProfileModel,
+    models_cards.CollectionModel,
+    models_cards.DunningModel,
     models_bulk.BulkOperationModel,
     models_sales.QuoteModel,
     models_sales.OrderModel,
     models_payments.PaymentModel,
     models_purchasing.PurchaseOrderModel,
+    models_stripe_events.StripeEventModel,
+    models_links.LinkModel,
+    models_webhooks_out.WebhookEndpointModel,
+    models_webhooks_out.WebhookDeliveryModel,
+    models_webhooks_out.WebhookCursorModel,
 )
 
 # Captured before any binding renames the tables.

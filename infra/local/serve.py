@@ -54,6 +54,25 @@ def _patch_local_gateway() -> None:
     local.LocalGateway.handle_request = handle_request  # type: ignore[method-assign]
 
 
+def redacted_request_line(text: str) -> str:
+    """The dev server's access log line with customer link tokens (/portal/<token>/...) replaced."""
+    from chalicelib.domain.links import redact
+
+    return redact(text)
+
+
+def _redact_request_log() -> None:
+    """BaseHTTPRequestHandler logs every request line to stderr: a portal URL holds a secret token."""
+    from chalice import local
+
+    original = local.ChaliceRequestHandler.log_message
+
+    def log_message(self: Any, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        original(self, "%s", redacted_request_line(format % args))
+
+    local.ChaliceRequestHandler.log_message = log_message  # type: ignore[method-assign]
+
+
 def main() -> None:
     import argparse
 
@@ -61,6 +80,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     _patch_local_gateway()
+    _redact_request_log()
     from chalice.cli import main as chalice_main
 
     sys.argv = [

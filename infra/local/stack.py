@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -156,6 +157,25 @@ def start_localstripe(stack: Stack, port: int, log: Path) -> str:
     return base
 
 
+def register_stripe_webhook(stripe_base: str, url: str, secret: str, endpoint_id: str = "crm-local") -> None:
+    """localstripe sends signed events only to URLs registered with it: it then posts every event
+    to `url`, signed with `secret` as Stripe does (POST /_config/webhooks/{id} with url and secret)."""
+    data = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
+    request = urllib.request.Request(
+        f"{stripe_base}/_config/webhooks/{endpoint_id}", data=data, method="POST"
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 - loopback only
+    except urllib.error.HTTPError as error:
+        raise StackError(f"localstripe refused the webhook registration (HTTP {error.code})") from None
+
+
+def local_webhook_secret() -> str:
+    """The secret the app checks Stripe signatures with: CRM_STRIPE_WEBHOOK_SECRET, else a new one
+    per run (localstripe keeps no state between runs, so nothing else needs to know it)."""
+    return os.environ.get("CRM_STRIPE_WEBHOOK_SECRET") or "whsec_local_" + secrets.token_hex(16)
+
+
 @contextmanager
 def running() -> Iterator[Stack]:
     stack = Stack()
@@ -211,7 +231,10 @@ def run() -> int:
         endpoint = start_dynamodb(stack, ddb_port, LOCAL / "dynamodb", logs / "dynamodb.log")
         stripe = start_localstripe(stack, stripe_port, logs / "localstripe.log")
         base_url = f"http://127.0.0.1:{app_port}"
+        webhook_secret = local_webhook_secret()
+        register_stripe_webhook(stripe, base_url + "/webhooks/stripe", webhook_secret)
         env = local_env(
+            CRM_STRIPE_WEBHOOK_SECRET=webhook_secret,
             CRM_DYNAMODB_ENDPOINT=endpoint,
             CRM_QUEUE_BACKEND="thread",  # background work (CSV imports) on a thread: pages answer at once
             CRM_STRIPE_API_BASE=stripe,

@@ -143,4 +143,6 @@ def test_every_scheduled_lambda_matches_the_job_catalogue() -> None:
     }
     assert set(scheduled) == set(catalog.JOBS)
     for name, job in catalog.JOBS.items():
-        assert scheduled[name].schedule_expression.to_string() == f"rate({job.schedule.minutes} minutes)"
+        minutes = job.schedule.minutes
+        unit = "minutes" if minutes > 1 else "minute"  # AWS wants "rate(1 minute)"
+        assert scheduled[name].schedule_expression.to_string() == f"rate({minutes} {unit})"

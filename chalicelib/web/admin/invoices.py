@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Response
 
 from chalicelib.domain.errors import DomainError
@@ -17,6 +19,9 @@ NOTICES = {
     "deleted": "Draft deleted.",
     "sent": "Sent to the customer by email.",
     "not_sent": "Not sent: see why below.",
+    "charge_paid": "Charged to the saved card: the invoice is paid.",
+    "charge_failed": "The card was not charged: see the card payment below.",
+    "charge_pending": "The charge is in progress: Stripe has not confirmed it yet.",
 }
 
 
@@ -56,6 +61,7 @@ def detail_page(
     preview: Invoice | None = None,
 ) -> Response:
     """One document, with what staff may do next: edit and issue a draft, credit, convert, send."""
+    from chalicelib.services import collection_tasks
     from chalicelib.store import customers, invoices, mail
     from chalicelib.store.payments import allocated_to
     from chalicelib.web.admin.invoice_documents import credit_data, line_rows
@@ -85,4 +91,18 @@ def detail_page(
         notice=NOTICES.get(ctx.query.get("notice", ""), ""),
         can_manage=ctx.can(Permission.MANAGE_INVOICES),
         paid_by=allocated_to(invoice.id) if invoice.owes else [],  # payments allocated to it (S14)
+        collection=collection_tasks.of_invoice(invoice, now=ctx.now),  # its collection task (B26)
+        **_card_payment(invoice),
     )
+
+
+def _card_payment(invoice: Invoice) -> dict[str, Any]:
+    """The invoice's card charges and whether the customer's card can be charged now (B5)."""
+    from chalicelib.store import cards, collections
+
+    if invoice.kind != "invoice" or not invoice.owes:
+        return {"card_collection": None, "saved_card": None}
+    return {
+        "card_collection": collections.get(invoice.id, consistent=False),
+        "saved_card": cards.get(invoice.customer_id),
+    }

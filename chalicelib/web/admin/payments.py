@@ -21,6 +21,7 @@ NOTICES = {
     "unallocated": "Allocation taken back: the invoice owes that amount again.",
     "cleared": "Cheque cleared: its allocations now pay their invoices.",
     "bounced": "Cheque marked as bounced: what it paid is owed again.",
+    "refunded": "Refunded through Stripe, with a credit note for the invoice.",
 }
 
 

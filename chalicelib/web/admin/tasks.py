@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from chalice import Response
 
+from chalicelib.domain.collection_tasks import invoice_id_of
 from chalicelib.domain.interactions import Task
 from chalicelib.domain.roles import Permission
 from chalicelib.services import manage_tasks
@@ -35,6 +36,7 @@ def task_list(ctx: PageContext) -> Response:
         staff_names={s.id: s.name for s in everyone},
         colleagues=[s for s in everyone if s.active],
         quote=quote,
+        invoice_of=invoice_id_of,  # a collection task links to its invoice (B26)
         notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
 

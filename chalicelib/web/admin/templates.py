@@ -96,6 +96,15 @@ def _emails(form: dict[str, str]) -> dict[str, dict[str, str]]:
     return emails
 
 
+def _day_list(form: dict[str, str], name: str, default: str) -> list[int]:
+    days = [d.strip() for d in (form.get(name) or default).split(",") if d.strip()]
+    if not all(_DIGITS.fullmatch(d) for d in days):
+        raise ValidationError(
+            f"{name.replace('_', ' ')} must be whole numbers separated by commas", field=name
+        )
+    return [int(d) for d in days]
+
+
 def _data(form: dict[str, str]) -> dict[str, Any]:
     currency = (form.get("currency") or "").strip().upper()
     reminders = [d.strip() for d in (form.get("reminder_days") or "").split(",") if d.strip()]
@@ -105,6 +114,8 @@ def _data(form: dict[str, str]) -> dict[str, Any]:
         )
     return {
         "name": form.get("name", ""),
+        "retry_days": _day_list(form, "retry_days", "1, 3, 7, 14"),
+        "dunning_days": _day_list(form, "dunning_days", "7, 14, 30"),
         "currency": currency,
         "period": form.get("period", ""),
         "timing": form.get("timing", ""),
@@ -138,6 +149,8 @@ def _form(template: ContractTemplate) -> dict[str, str]:
         "name": template.name,
         **{k: "" if v is None else str(v) for k, v in terms.items()},
         "reminder_days": ", ".join(str(d) for d in template.reminder_days),
+        "retry_days": ", ".join(str(d) for d in template.retry_days),
+        "dunning_days": ", ".join(str(d) for d in template.dunning_days),
         "options": "\n".join(lines),
         "health": "\n".join(c.text for c in template.health),
         **emails,

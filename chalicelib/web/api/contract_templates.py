@@ -35,6 +35,16 @@ TEMPLATE: dict[str, Any] = {
         "access_level": {"enum": ["restricted", "upgrade_only", "upgrade_and_downgrade"]},
         "proration": {"enum": list(PRORATION)},
         "reminder_days": {"type": "array", "items": {"type": "integer"}},
+        "retry_days": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "card payment retries, days after the first failure; default [1, 3, 7, 14]",
+        },
+        "dunning_days": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "days after the first failure to warn, suspend and cancel; default [7, 14, 30]",
+        },
         "invoice_series": {"type": "string", "description": "code of the invoice number series; default"},
         "active": {"type": "boolean"},
         "options": {
