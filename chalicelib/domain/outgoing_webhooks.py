@@ -51,17 +51,21 @@ EVENT_TYPES: dict[str, str] = {
     "contract.renewal_reminder": "A renewal reminder was sent",
     "contract.billed": "A contract's periods were billed (see invoice.issued for the invoices)",
     "contract.updated": "Lines, prices, quantities or discounts changed; lines moved, merged or split",
+    "contract.dunning_changed": "A contract moved to another dunning level (ok, past due, warning...)",
     "invoice.issued": "An invoice was issued (by the billing run or by hand)",
     "invoice.paid": "An invoice was paid in full",
     "invoice.partially_paid": "A payment paid part of an invoice",
     "invoice.payment_reversed": "A payment was taken off an invoice (unallocated or bounced)",
+    "invoice.payment_failed": "An automatic card payment of an invoice was declined",
     "credit_note.issued": "A credit note was issued",
     "proforma.issued": "A pro-forma invoice was issued",
-    "payment.recorded": "A payment was recorded",
+    "payment.recorded": "A payment was recorded (by staff, over the API, or a card payment)",
     "payment.allocated": "A payment was allocated to invoices",
     "payment.unallocated": "A payment's allocation was taken back",
     "payment.cleared": "A post-dated cheque cleared",
     "payment.bounced": "A cheque bounced",
+    "payment.refunded": "A payment was refunded (in full or in part)",
+    "payment.disputed": "A card payment was disputed by the customer's bank",
 }
 WILDCARDS: dict[str, str] = {
     "contract.*": "Every contract event",
@@ -81,7 +85,11 @@ _CONTRACT_TYPES = {
     "contract.renewed": "contract.renewed",
     "contract.reminded": "contract.renewal_reminder",
     "contract.billed": "contract.billed",
+    "contract.dunning": "contract.dunning_changed",
 }
+# Other actions renamed for receivers: a card payment is recorded like any other; a declined automatic
+# charge is Stripe's invoice.payment_failed.
+_RENAMED = {"payment.card": "payment.recorded", "invoice.card_declined": "invoice.payment_failed"}
 
 
 # Endpoints
@@ -225,6 +233,8 @@ def event_type_of(entry: AuditEntry) -> str | None:
     if action == "invoice.paid":
         open_minor = (entry.after or {}).get("open_minor")
         return "invoice.paid" if open_minor == 0 else "invoice.partially_paid"
+    if action in _RENAMED:
+        return _RENAMED[action]
     return action if "." in action else None
 
 

@@ -63,6 +63,13 @@ _TABLE: dict[str, Words] = {
         "Ваша карта сохранена.",
         "Вашу картку збережено.",
     ),
+    "card_label": (
+        "{brand} •••• {last4}, expires {month}/{year}",
+        "{brand} •••• {last4}, platná do {month}/{year}",
+        "{brand} •••• {last4}, expire fin {month}/{year}",
+        "{brand} •••• {last4}, действует до {month}/{year}",
+        "{brand} •••• {last4}, діє до {month}/{year}",
+    ),
     "card_use_note": (
         "We charge this card when your invoices are due.",
         "Túto kartu zaťažíme pri splatnosti vašich faktúr.",

@@ -119,9 +119,8 @@ def _chase(page: list[Invoice], now: datetime, people: _People, counts: dict[str
     if not page:
         return
     zones = {c.id: c.timezone or "UTC" for c in customers.get_many([i.customer_id for i in page])}
-    late = [
-        (i, today) for i in page if is_overdue(i, today := local_date(now, zones.get(i.customer_id, "UTC")))
-    ]
+    days = {i.id: local_date(now, zones.get(i.customer_id, "UTC")) for i in page}  # each customer's today
+    late = [(i, days[i.id]) for i in page if is_overdue(i, days[i.id])]
     found = store.get_many(task_id(i.id) for i, _today in late)
     reopenable = store.closed_when_paid(t.id for t in found.values() if not t.is_open)
     todo = [

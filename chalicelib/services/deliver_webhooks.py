@@ -36,17 +36,20 @@ TIME_BUDGET = 15.0  # seconds of sending per run (the scheduled Lambda has 30)
 
 
 def deliver_webhooks(now: datetime, *, post: Poster) -> dict[str, Any]:
-    return {**publish(now), **send_due(now, post=post)}
+    endpoints = webhooks_out.endpoints()  # read once for both steps
+    return {**publish(now, endpoints=endpoints), **send_due(now, post=post, endpoints=endpoints)}
 
 
 # Publishing
 
 
-def publish(now: datetime, *, limit: int = READ_LIMIT) -> dict[str, int]:
+def publish(
+    now: datetime, *, endpoints: list[Endpoint] | None = None, limit: int = READ_LIMIT
+) -> dict[str, int]:
     counts = {"audit_read": 0, "events": 0, "deliveries_created": 0}
     until = iso_utc(now - LAG)
     position = webhooks_out.cursor()
-    enabled = [e for e in webhooks_out.endpoints() if e.enabled]
+    enabled = [e for e in (webhooks_out.endpoints() if endpoints is None else endpoints) if e.enabled]
     if not enabled:
         # Nobody listens: events of this time go nowhere (an endpoint gets events from its creation on).
         if position is None or position < until:
@@ -61,7 +64,7 @@ def publish(now: datetime, *, limit: int = READ_LIMIT) -> dict[str, int]:
     for event in events_of(entries, enabled):
         counts["events"] += 1
         for endpoint in enabled:
-            if endpoint.wants(event.type):
+            if endpoint.wants(event.type) and endpoint.created_at <= event.created:
                 counts["deliveries_created"] += webhooks_out.add_delivery(
                     rules.new_delivery(endpoint.id, event, now)
                 )
@@ -99,10 +102,12 @@ def events_of(entries: list[AuditEntry], endpoints: list[Endpoint]) -> list[Even
 # Sending
 
 
-def send_due(now: datetime, *, post: Poster) -> dict[str, int]:
+def send_due(now: datetime, *, post: Poster, endpoints: list[Endpoint] | None = None) -> dict[str, int]:
     counts = {"sent": 0, "delivered": 0, "retrying": 0, "failed": 0}
     started = time.monotonic()
-    endpoints = {e.id: e for e in webhooks_out.endpoints()}
+    by_id = {e.id: e for e in (webhooks_out.endpoints() if endpoints is None else endpoints)}
+    if not by_id:
+        return counts  # endpoints are never deleted: no endpoint, no delivery
     for _ in range(MAX_BATCHES):
         claimed: list[Delivery] = []
         for found in webhooks_out.due(now, BATCH * 2):
@@ -113,7 +118,7 @@ def send_due(now: datetime, *, post: Poster) -> dict[str, int]:
                 break
         if not claimed:
             break
-        for delivery, sent in _attempt_all(claimed, endpoints, now, post):
+        for delivery, sent in _attempt_all(claimed, by_id, now, post):
             counts["sent"] += sent
             counts[{"delivered": "delivered", "pending": "retrying"}.get(delivery.status, "failed")] += 1
         if time.monotonic() - started > TIME_BUDGET:

@@ -58,7 +58,6 @@ class DeliveriesDue(GlobalSecondaryIndex["WebhookDeliveryModel"]):
 class WebhookDeliveryModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "webhook_deliveries"
-        point_in_time_recovery = False  # an operational log, kept 30 days
 
     id = UnicodeAttribute(hash_key=True)  # derived from endpoint and event: a second write is a no-op
     endpoint_id = UnicodeAttribute()
@@ -77,7 +76,7 @@ class WebhookDeliveryModel(StoreModel):
     due = UnicodeAttribute(null=True)
     due_key = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
-    expires_at = TTLAttribute()
+    expires_at = TTLAttribute()  # the log is kept 30 days
     by_endpoint = DeliveriesByEndpoint()
     due_index = DeliveriesDue()
 
@@ -87,7 +86,6 @@ class WebhookCursorModel(StoreModel):
 
     class Meta(TableDefaults):
         table_name = "webhook_cursors"
-        point_in_time_recovery = False
 
     name = UnicodeAttribute(hash_key=True)
     position = UnicodeAttribute()

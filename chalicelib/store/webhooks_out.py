@@ -149,17 +149,15 @@ def _condition_failed(error: Exception) -> bool:
 
 
 def facts(entity_type: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Per id: the customer and number (and amounts where useful), in one batch read per type."""
+    """Per id: what does not change (customer, number, currency...), in one batch read per type. Nothing
+    that changes: the event's before/after say what it was then, a read now could say otherwise."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return {}
     if entity_type == "contract":
         from chalicelib.store import contracts
 
-        return {
-            c.id: {"customer_id": c.customer_id, "number": c.number, "status": c.status.value}
-            for c in contracts.get_many(wanted)
-        }
+        return {c.id: {"customer_id": c.customer_id, "number": c.number} for c in contracts.get_many(wanted)}
     if entity_type == "invoice":
         from chalicelib.store.models_billing import InvoiceModel
 
@@ -171,7 +169,6 @@ def facts(entity_type: str, ids: list[str]) -> dict[str, dict[str, Any]]:
                 "kind": i.kind,
                 "currency": i.currency,
                 "total_minor": int(i.total_minor),
-                "paid_minor": int(i.paid_minor or 0),
             }
             for i in InvoiceModel.batch_get(wanted)
         }

@@ -23,7 +23,8 @@ _CHALICE_CODES = {
 
 
 def is_api_path(path: str) -> bool:
-    return path.startswith("/api/")
+    """JSON errors: the API, and the webhook endpoints that Stripe calls."""
+    return path.startswith(("/api/", "/webhooks/"))
 
 
 def _chalice_error(response: Response) -> tuple[str, str] | None:

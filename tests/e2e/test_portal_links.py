@@ -3,6 +3,7 @@ isolation between customers, tokens kept out of logs; card and pay pages against
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -214,6 +215,35 @@ def test_portal_forms_without_a_valid_csrf_token_change_nothing(portal: Browser)
     assert mail.recent() == []
 
 
+def test_nonsense_sent_to_any_portal_route_gets_a_4xx_page_never_a_500(portal: Browser) -> None:
+    import app
+
+    customer = _customer()
+    invoice = store_document(customer.id, total=4200)
+    tokens = {Scope.CARD_UPDATE: _link(customer), Scope.INVOICE_PAYMENT: _pay_link(invoice)}
+    expired = _link(customer, age=timedelta(days=15))
+    routes = [(p, m) for p, ms in app.app.routes.items() if p.startswith("/portal") for m in ms]
+    assert len(routes) >= 6
+    for template, method in routes:
+        for token in (*tokens.values(), expired, "x" * 43):
+            path = template.replace("{token}", token)
+            if method == "GET":
+                response = portal.get(path + "?setup_intent=&new_card=%00&saved=bogus")
+                assert response.status_code < 500, (path, _body(response)[:300])
+                continue
+            for form in (
+                {},
+                {"action": "bogus", "card_number": "x" * 300, "exp_month": "13", "setup_intent_id": "nope"},
+            ):
+                response = portal.post(path, form, csrf=_csrf_of(token))
+                assert response.status_code < 500, (path, form, _body(response)[:300])
+            raw = portal.client.http.post(
+                path, body=b'{"a": 1}', headers={"Content-Type": "application/json"}
+            )
+            assert 400 <= raw.status_code < 500, (path, raw.status_code)
+            _assert_portal_headers(raw)
+
+
 # --- isolation ------------------------------------------------------------------------------------------
 
 
@@ -397,6 +427,39 @@ def test_pay_now_with_the_saved_card_and_a_decline(portal: Browser) -> None:
     response = portal.post(f"/portal/{token}/pay", _card_form(other, GOOD_CARD, action="card_and_pay"))
     assert response.status_code == 303
     assert invoices.get(invoice.id).open_minor == 0
+
+
+def test_without_localstripe_the_card_is_typed_into_stripe_js_and_raw_numbers_are_ignored(
+    portal: Browser, monkeypatch
+) -> None:
+    from dataclasses import replace
+
+    from chalicelib import bootstrap
+    from chalicelib.store import cards
+
+    settings = replace(bootstrap.settings(), stripe_dev_cards=False, stripe_publishable_key="pk_test_portal")
+    patched = functools.partial(lambda: settings)
+    patched.cache_clear = bootstrap.settings.cache_clear  # type: ignore[attr-defined]  # store fixture's reset
+    monkeypatch.setattr(bootstrap, "settings", patched)
+    customer = _customer()
+    token = _link(customer)
+    response = portal.get(f"/portal/{token}/card")
+    assert response.status_code == 200
+    page = _body(response)
+    assert "Development card form" not in page and 'name="card_number"' not in page
+    assert 'id="payment-element"' in page and 'data-key="pk_test_portal"' in page
+    assert re.search(r'data-secret="seti_[^"]+"', page)
+    nonce = re.search(r'<script nonce="([^"]+)">', page).group(1)
+    csp = response.headers["Content-Security-Policy"]
+    assert f"'nonce-{nonce}'" in csp and "https://js.stripe.com" in csp and "frame-ancestors 'none'" in csp
+    # A raw card number posted anyway is not sent anywhere: only a SetupIntent Stripe confirmed counts.
+    response = portal.post(f"/portal/{token}/card", _card_form(page, GOOD_CARD))
+    assert response.status_code in (400, 503), _body(response)
+    assert "switched off" not in _body(response), "the raw card number reached the card service"
+    assert cards.get(customer.id) is None
+    # Back from a 3-D Secure redirect: one button posts the SetupIntent's id.
+    back = _body(portal.get(f"/portal/{token}/card?setup_intent=seti_123&redirect_status=succeeded"))
+    assert "Finish saving the card" in back and 'name="setup_intent_id" value="seti_123"' in back
 
 
 def test_the_portal_home_opens_the_page_the_link_was_issued_for(portal: Browser) -> None:

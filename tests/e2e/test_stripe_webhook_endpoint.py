@@ -311,7 +311,7 @@ def test_a_delivery_while_another_one_processes_the_event_changes_nothing(
     assert response.status_code == 200 and reply(response)["status"] == "processed"
     (status_during, second) = inner[0]
     assert status_during is Status.RECEIVED
-    assert second.status_code == 200 and reply(second)["status"] == "in_progress"
+    assert second.status_code == 409 and reply(second)["status"] == "in_progress"
     assert calls == [event["id"]]
     assert store.get(event["id"]).status is Status.PROCESSED
 
@@ -324,7 +324,8 @@ def test_a_claim_left_by_a_delivery_that_died_is_taken_over_only_once_it_is_stal
     assert store.claim_new(new_event(fresh, received_at=now - timedelta(minutes=1), claim="a"))
     assert store.claim_new(new_event(dead, received_at=now - timedelta(minutes=6), claim="b"))
 
-    assert reply(deliver(fresh))["status"] == "in_progress"
+    busy = deliver(fresh)
+    assert busy.status_code == 409 and reply(busy)["status"] == "in_progress", "Stripe retries a 409"
     assert store.get(fresh["id"]).status is Status.RECEIVED and handler_calls == []
 
     response = deliver(dead)

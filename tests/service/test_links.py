@@ -1,5 +1,6 @@
 """Customer links on DynamoDB Local: create, resolve, expire, revoke, last use, throttling, link URLs."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -146,15 +147,13 @@ def test_real_tokens_on_the_wrong_page_do_not_count_as_guesses() -> None:
     assert manage_links.resolve(token, Scope.CARD_UPDATE, now=now, address="198.51.100.8")
 
 
-def test_pay_url_links_one_issued_invoice_of_its_customer(store) -> None:
+def test_pay_url_links_one_issued_invoice_of_its_customer() -> None:
     customer = _customer()
     invoice = store_document(customer.id, total=4200)
     url = payment_links.pay_url(invoice.id, now=NOW, actor=SYSTEM)
-    prefix, token = (
-        "http://testserver/portal/",
-        url.removeprefix("http://testserver/portal/").removesuffix("/pay"),
-    )
-    assert url == f"{prefix}{token}/pay"
+    found = re.fullmatch(r"http://testserver/portal/([A-Za-z0-9_-]{43})/pay", url)
+    assert found, url
+    token = found.group(1)
     link = manage_links.resolve(token, Scope.INVOICE_PAYMENT, now=NOW)
     assert (link.subject_type, link.subject_id, link.customer_id) == ("invoice", invoice.id, customer.id)
     assert link.expires_at == NOW + timedelta(days=7)

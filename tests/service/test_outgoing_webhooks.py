@@ -364,3 +364,14 @@ def test_nobody_listening_moves_the_cursor_without_reading(billing: Billing) -> 
         "failed": 0,
     }
     assert webhooks_out.cursor() == (LATER - job.LAG).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_the_scheduled_job_runs_through_the_catalogue(receiver: Receiver, billing: Billing) -> None:
+    from chalicelib.jobs import catalog
+
+    _endpoint(receiver, "contract.created")
+    billing.customer("Acme")
+    run = catalog.run("deliver_webhooks", at=LATER, trigger="cli")
+    assert (run.result, run.counts["delivered"], run.error) == ("ok", 1, None)
+    assert catalog.JOBS["deliver_webhooks"].schedule.minutes == 1
+    assert receiver.types() == ["contract.created"]

@@ -53,7 +53,20 @@ def _entry(entity: str, action: str, before=None, after=None, actor: str = "u1")
         ("invoice#i1", "invoice.draft_deleted", {}, None, None),
         ("payment#p1", "payment.recorded", None, {}, "payment.recorded"),
         ("payment#p1", "payment.bounced", {}, {}, "payment.bounced"),
-        ("payment#p1", "payment.refunded", {}, {}, "payment.refunded"),  # a later action: its own name
+        ("payment#p1", "payment.refunded", {}, {}, "payment.refunded"),
+        ("payment#p1", "payment.disputed", {}, {}, "payment.disputed"),
+        ("payment#p1", "payment.card", None, {"method": "card"}, "payment.recorded"),
+        ("payment#p1", "payment.chargeback_won", {}, {}, "payment.chargeback_won"),  # unlisted: its own name
+        ("invoice#i1", "invoice.card_declined", {}, {}, "invoice.payment_failed"),
+        (
+            "contract#c1",
+            "contract.dunning",
+            {"dunning": "ok"},
+            {"dunning": "past_due"},
+            "contract.dunning_changed",
+        ),
+        ("customer#k1", "contract.dunning", {}, {}, None),  # dunning of a customer without a contract
+        ("customer#k1", "card.saved", None, {}, None),
         ("customer#k1", "customer.created", None, {}, None),
         ("staff#s1", "staff.created", None, {}, None),
         ("webhook_endpoint#w1", "webhook_endpoint.created", None, {}, None),
@@ -278,3 +291,22 @@ def test_event_types_are_checked_against_the_list() -> None:
 def test_secrets_are_long_random_and_prefixed() -> None:
     one, two = rules.new_secret(), rules.new_secret()
     assert one.startswith("whsec_") and len(one) >= 40 and one != two
+
+
+def test_the_readme_verification_code_accepts_our_signature_and_refuses_a_changed_body() -> None:
+    import re
+    import time
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Outgoing webhooks", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - the README's own example
+    body = b'{"id":"evt_1","type":"invoice.paid"}'
+    header = rules.signature_header(("whsec_new", "whsec_old"), int(time.time()), body)
+    assert namespace["verify"](header, body, "whsec_new") and namespace["verify"](header, body, "whsec_old")
+    assert not namespace["verify"](header, body + b" ", "whsec_new")
+    assert not namespace["verify"](header, body, "whsec_other")
+    stale = rules.signature_header(("whsec_new",), int(time.time()) - 600, body)
+    assert not namespace["verify"](stale, body, "whsec_new")

@@ -23,7 +23,6 @@ from chalicelib.domain.audit import Actor
 from chalicelib.domain.customer import Customer
 from chalicelib.domain.errors import DomainError, TooManyRequests
 from chalicelib.domain.links import Link, LinkError, Scope
-from chalicelib.domain.portal_labels import from_accept_language, labels, portal_locale
 from chalicelib.web import security
 from chalicelib.web.forms import parse_form
 from chalicelib.web.render import render
@@ -56,6 +55,25 @@ def portal_headers(csp: str = _CSP) -> dict[str, str]:
         "X-Robots-Tag": "noindex, nofollow",
         "Content-Security-Policy": csp,
     }
+
+
+# The portal's words load with the first portal request, not with every cold start of the app.
+def labels(locale: str | None) -> dict[str, str]:
+    from chalicelib.domain.portal_labels import labels as words
+
+    return words(locale)
+
+
+def portal_locale(locale: str | None) -> str:
+    from chalicelib.domain.portal_labels import portal_locale as pick
+
+    return pick(locale)
+
+
+def from_accept_language(header: str | None) -> str:
+    from chalicelib.domain.portal_labels import from_accept_language as pick
+
+    return pick(header)
 
 
 def html(body: str, status: int, csp: str = _CSP) -> Response:
@@ -249,8 +267,11 @@ def _failed(request: Request, token: str) -> Response:
     """An unexpected error: logged with every token redacted (an exception's text may quote the URL)."""
     text = traceback.format_exc().replace(token, "[token]") if token else traceback.format_exc()
     log.error("portal error on %s: %s", request.context.get("resourcePath", ""), rules.redact(text))
-    words = labels(from_accept_language(request.headers.get("accept-language")))
-    return problem(request, 500, words["error_title"], words["error_text"])
+    try:
+        words = labels(from_accept_language(request.headers.get("accept-language")))
+        return problem(request, 500, words["error_title"], words["error_text"])
+    except Exception:  # the error page itself failed: a plain page, and nothing more to log
+        return html("<!doctype html><title>Error</title><h1>Something went wrong</h1>", 500)
 
 
 def serve_renewal(token: str) -> Response:
@@ -275,9 +296,12 @@ def _renew(request: Request, token: str) -> Response:
         return too_many(request, error)
     except LinkError as error:
         return link_problem(request, error, token)
-    form = parse_form(request)
+    words = labels(from_accept_language(request.headers.get("accept-language")))
+    try:
+        form = parse_form(request)
+    except DomainError as error:  # not a form (415), too large (413), not UTF-8 (400)
+        return problem(request, error.status, words["error_title"], error.message)
     if not security.csrf_valid(settings.secret_key, csrf_binding(link), form.get("csrf_token")):
-        words = labels(from_accept_language(request.headers.get("accept-language")))
         return problem(request, 403, words["error_title"], words["form_expired"])
     if link.state(now) == "active":
         return redirect(rules.path(link.scope, token))

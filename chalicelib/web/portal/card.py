@@ -37,6 +37,16 @@ def card_form(ctx: PortalContext, page: str, *, submit_label: str, action: str =
     }
 
 
+def card_text(saved: SavedCard | None, words: dict[str, str]) -> str:
+    """ "Visa •••• 4242, expires 12/2030" in the customer's language ("" without a card)."""
+    card = saved.card if saved else None
+    if card is None:
+        return ""
+    return words["card_label"].format(
+        brand=card.brand.title(), last4=card.last4, month=f"{card.exp_month:02d}", year=card.exp_year
+    )
+
+
 def uses_stripe_js(form: dict[str, Any]) -> bool:
     setup = form["setup"]
     return setup is not None and not setup.dev_form
@@ -75,7 +85,7 @@ def _page(ctx: PortalContext, status: int = 200, error: str = "") -> Response:
         "portal/card.html",
         status,
         stripe=uses_stripe_js(form),
-        saved=saved,
+        saved_label=card_text(saved, ctx.t),
         error=error,
         notice=ctx.t["card_saved"] if ctx.query.get("saved") == "1" and not error else "",
         card=form,

@@ -12,7 +12,7 @@ from chalicelib.domain.links import LinkUnknown
 from chalicelib.domain.money import format_amount
 from chalicelib.domain.portal_labels import status_label
 from chalicelib.web.portal.access import PortalContext, redirect
-from chalicelib.web.portal.card import card_form, save_card_from_form, uses_stripe_js
+from chalicelib.web.portal.card import card_form, card_text, save_card_from_form, uses_stripe_js
 
 if TYPE_CHECKING:
     from chalicelib.domain.invoices import Invoice
@@ -65,7 +65,7 @@ def _page(
         total=format_amount(invoice.total_minor, invoice.currency, ctx.locale),
         status_text=status_label(invoice.payment_status, ctx.locale),
         payable=payable,
-        saved=saved,
+        saved_label=card_text(saved, ctx.t),
         show_card_form=wants_card,
         card=form,
         error=error,

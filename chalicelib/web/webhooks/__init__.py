@@ -88,4 +88,7 @@ def stripe_webhook() -> Response:
     if receipt.failed:
         message = "processing the event failed; it is recorded and Stripe will send it again"
         return json_error(500, "event_failed", message)
+    if receipt.status == "in_progress":
+        # 409: Stripe retries on its own, so an event whose first delivery dies is taken over later.
+        return json_response({"status": receipt.status, "event": receipt.event_id}, 409)
     return json_response({"status": receipt.status, "event": receipt.event_id})
