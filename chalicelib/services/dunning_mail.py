@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.card_payments import Attempt, Collection
-from chalicelib.domain.dunning import Dunning, Level
+from chalicelib.domain.dunning import Dunning
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.money import format_amount
 
@@ -20,22 +20,11 @@ MAILER = Actor("job:run_dunning", "Dunning")
 
 def _send(to: str, template: str, values: dict[str, Any], now: datetime) -> bool:
     from chalicelib import bootstrap
-    from chalicelib.adapters.mail import Message
-    from chalicelib.services.send_mail import send_mail
-    from chalicelib.web.render import render
+    from chalicelib.services.send_mail import send_templated
 
     if not to:
         return False
-    settings = bootstrap.settings()
-    values = {"company": settings.company_name, **values}
-    subject = render(f"email/{template}_subject.txt", **values).strip()
-    send_mail(
-        Message(to=to, subject=subject, text=render(f"email/{template}.txt", **values)),
-        transport=bootstrap.mail_transport(),
-        blobs=bootstrap.blobs(),
-        sender=settings.mail_from,
-        now=now,
-    )
+    send_templated(to, template, {"company": bootstrap.settings().company_name, **values}, now=now)
     return True
 
 
@@ -86,13 +75,12 @@ def payment_failed(collection: Collection, attempt: Attempt, *, now: datetime) -
     return _send(customer.email, "payment_failed", values, now)
 
 
-def warning(record: Dunning, unpaid: list[Collection], *, now: datetime) -> bool:
+def warning(record: Dunning, unpaid: list[Collection], days: tuple[int, int, int], *, now: datetime) -> bool:
     from chalicelib.domain.dunning import suspend_on
 
     customer = _customer(record.customer_id)
     if customer is None or record.since is None:
         return False
-    days = _days(record)
     values = {
         "customer_name": customer.name,
         "invoices": _invoice_rows(unpaid),
@@ -142,13 +130,3 @@ def staff_notice(record: Dunning, contract: Any, unpaid: list[Collection], *, no
         "admin_url": f"{bootstrap.settings().base_url}/admin/dunning",
     }
     return _send(to, "dunning_staff_notice", values, now)
-
-
-def _days(record: Dunning) -> tuple[int, int, int]:
-    from chalicelib.services.dunning_run import _contract
-    from chalicelib.services.dunning_run import _days as template_days
-
-    return template_days(_contract(record.contract_id))
-
-
-__all__ = ["Level", "customer_notice", "payment_failed", "restored", "staff_notice", "warning"]

@@ -39,29 +39,33 @@ def check_recovery(contract_id: str, customer_id: str, *, now: datetime) -> None
 def run_dunning(now: datetime) -> dict[str, Any]:
     """The scheduled pass: every contract with declined invoices or in dunning, moved on or restored."""
     owners: dict[str, str] = {}
-    for collection in collections.failing():
-        owners[collections.owner_key(collection)] = collection.customer_id
+    failing: dict[str, list[Collection]] = {}
+    for collection in collections.failing():  # one query for all; grouped by contract
+        owner = collections.owner_key(collection)
+        owners[owner] = collection.customer_id
+        failing.setdefault(owner, []).append(collection)
     for record in dunning.active():
         owners.setdefault(record.contract_id, record.customer_id)
     counts: Counter[str] = Counter()
     for owner, customer_id in sorted(owners.items()):
         try:
-            counts[review(owner, customer_id, now=now)] += 1
+            counts[review(owner, customer_id, now=now, failing=failing.get(owner, []))] += 1
         except Exception:
             log.exception("dunning of %s failed", owner)
             counts["errors"] += 1
     return {"dunning_" + k: v for k, v in sorted(counts.items())}
 
 
-def review(owner: str, customer_id: str, *, now: datetime) -> str:
-    """Brings one contract's dunning up to date; returns its level after (or "unchanged")."""
-    unpaid = _unpaid(collections.failing_of(owner))
+def review(owner: str, customer_id: str, *, now: datetime, failing: list[Collection] | None = None) -> str:
+    """Brings one contract's dunning up to date; returns its level after (or "unchanged").
+    `failing`: its declined collections when the caller has them already."""
+    unpaid = _unpaid(collections.failing_of(owner) if failing is None else failing)
+    contract = _contract(owner)
+    days = _days(contract)
     for _race in range(3):
         before = dunning.get(owner) or Dunning(contract_id=owner, customer_id=customer_id)
-        contract = _contract(owner)
         if unpaid:
             since = min(c.first_failed_at for c in unpaid if c.first_failed_at)
-            days = _days(contract)
             active = contract is not None and contract.status is Status.ACTIVE
             after, actions = escalate(before, since, now, days, contract_active=active)
         else:
@@ -84,7 +88,7 @@ def review(owner: str, customer_id: str, *, now: datetime) -> str:
             records.commit(change)
         except Conflict:
             continue
-        _act(actions, after, contract, unpaid, now)
+        _act(actions, after, contract, unpaid, days, now)
         return after.level.value
     return "busy"
 
@@ -129,7 +133,12 @@ def _days(contract: Any) -> tuple[int, int, int]:
 
 
 def _act(
-    actions: list[Action], record: Dunning, contract: Any, unpaid: list[Collection], now: datetime
+    actions: list[Action],
+    record: Dunning,
+    contract: Any,
+    unpaid: list[Collection],
+    days: tuple[int, int, int],
+    now: datetime,
 ) -> None:
     from chalicelib.services import dunning_mail
 
@@ -142,7 +151,7 @@ def _act(
             elif action is Action.CANCEL and contract is not None:
                 _cancel(contract.id, now)
             elif action is Action.WARN_CUSTOMER:
-                dunning_mail.warning(record, unpaid, now=now)
+                dunning_mail.warning(record, unpaid, days, now=now)
             elif action is Action.THANK_CUSTOMER:
                 dunning_mail.restored(record, now=now)
             elif action is Action.NOTIFY_STAFF:

@@ -63,26 +63,14 @@ def send_fresh_link(old: Link, *, now: datetime) -> str:
 
 
 def _send(template: str, customer: Customer, link: Link, token: str, now: datetime) -> None:
-    from chalicelib.adapters.mail import Message
-    from chalicelib.services.send_mail import send_mail
-    from chalicelib.web.render import render
+    from chalicelib.services.send_mail import send_templated
 
-    settings = bootstrap.settings()
-    words = labels(customer.locale)
     values = {
-        "t": words,
+        "t": labels(customer.locale),
         "locale": portal_locale(customer.locale),
         "customer_name": customer.name,
-        "company": settings.company_name,
+        "company": bootstrap.settings().company_name,
         "link": link_url(link, token),
         "valid_until": link.expires_at.date().isoformat(),
     }
-    subject = render(f"email/{template}_subject.txt", **values).strip()
-    message = Message(to=customer.email, subject=subject, text=render(f"email/{template}.txt", **values))
-    send_mail(
-        message,
-        transport=bootstrap.mail_transport(),
-        blobs=bootstrap.blobs(),
-        sender=settings.mail_from,
-        now=now,
-    )
+    send_templated(customer.email, template, values, now=now)

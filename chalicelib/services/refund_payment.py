@@ -174,14 +174,10 @@ def _credit_note(invoice: Invoice, gross_minor: int, reason: str, now: datetime)
     )
 
 
-def _by_intent(intent_id: str) -> Payment | None:
-    return payments.by_intent(intent_id) if intent_id else None
-
-
 def record_stripe_refund(intent_id: str, refunds: list[tuple[str, int]], *, now: datetime) -> str:
     """charge.refunded: every refund Stripe lists that is not recorded yet (made in Stripe's dashboard,
     or by us and not saved yet)."""
-    payment = _by_intent(intent_id)
+    payment = payments.by_intent(intent_id)
     if payment is None:
         return f"ignored: no card payment of ours for {intent_id or 'a payment without an intent'}"
     added = 0
@@ -200,7 +196,7 @@ def record_dispute(intent_id: str, amount_minor: int, reason: str, dispute_id: s
     from chalicelib import bootstrap
     from chalicelib.services.dunning_mail import _send
 
-    payment = _by_intent(intent_id)
+    payment = payments.by_intent(intent_id)
     if payment is None:
         return f"ignored: no card payment of ours for {intent_id or 'a payment without an intent'}"
     entry = STRIPE.entry(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from chalicelib.adapters.blobs import BlobStore
 from chalicelib.adapters.mail import MailError, MailTransport, Message, build_mime
@@ -35,6 +36,23 @@ def send_mail(
         ],
     )
     return _deliver(mail_id, message.to, mime, transport)
+
+
+def send_templated(to: str, template: str, values: dict[str, Any], *, now: datetime) -> MailRecord:
+    """Renders templates/email/<template>_subject.txt and <template>.txt and sends them through the
+    configured transport, logged like every email."""
+    from chalicelib import bootstrap
+    from chalicelib.web.render import render
+
+    settings = bootstrap.settings()
+    subject = render(f"email/{template}_subject.txt", **values).strip()
+    return send_mail(
+        Message(to=to, subject=subject, text=render(f"email/{template}.txt", **values)),
+        transport=bootstrap.mail_transport(),
+        blobs=bootstrap.blobs(),
+        sender=settings.mail_from,
+        now=now,
+    )
 
 
 def retry_failed_mail(*, transport: MailTransport, blobs: BlobStore) -> dict[str, int]:

@@ -95,14 +95,9 @@ def expiring_by(last_month: date, limit: int = 1000) -> list[SavedCard]:
 
 def add_to(change: records.Change, before: SavedCard | None, after: SavedCard) -> SavedCard:
     """Adds the profile's next version to `change`, conditional on the stored one being `before`."""
-    version = (before.version if before else 0) + 1
-    condition = (
-        PaymentProfileModel.customer_id.does_not_exist()
-        if before is None
-        else PaymentProfileModel.version == before.version
-    )
-    change.save(to_item(after, version), condition, CONFLICT)
-    return replace(after, version=version)
+    item = records.save_version(change, lambda v: to_item(after, v), before.version if before else None)
+    change.messages[id(item)] = CONFLICT
+    return replace(after, version=int(item.version))
 
 
 def save(before: SavedCard | None, after: SavedCard, entry: AuditEntry | None = None) -> SavedCard:

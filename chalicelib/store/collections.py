@@ -120,14 +120,9 @@ def of_invoices(invoice_ids: list[str]) -> dict[str, Collection]:
 
 
 def add_to(change: records.Change, before: Collection | None, after: Collection) -> Collection:
-    version = (before.version if before else 0) + 1
-    condition = (
-        CollectionModel.invoice_id.does_not_exist()
-        if before is None
-        else CollectionModel.version == before.version
-    )
-    change.save(to_item(after, version), condition, CONFLICT)
-    return replace(after, version=version)
+    item = records.save_version(change, lambda v: to_item(after, v), before.version if before else None)
+    change.messages[id(item)] = CONFLICT
+    return replace(after, version=int(item.version))
 
 
 def save(before: Collection | None, after: Collection) -> Collection:

@@ -67,11 +67,6 @@ def active(limit: int = 5000) -> list[Dunning]:
 
 
 def add_to(change: records.Change, before: Dunning | None, after: Dunning) -> Dunning:
-    version = (before.version if before else 0) + 1
-    condition = (
-        DunningModel.contract_id.does_not_exist()
-        if before is None
-        else DunningModel.version == before.version
-    )
-    change.save(to_item(after, version), condition, CONFLICT)
-    return replace(after, version=version)
+    item = records.save_version(change, lambda v: to_item(after, v), before.version if before else None)
+    change.messages[id(item)] = CONFLICT
+    return replace(after, version=int(item.version))

@@ -123,7 +123,8 @@ def save_version[M: Model](change: Change, item_at: Callable[[int], M], before_v
     + 1 (the stored one must still be `before_version`, else the change fails). Returns the item."""
     item = item_at((before_version or 0) + 1)
     model: Any = type(item)
-    condition = model.id.does_not_exist() if before_version is None else model.version == before_version
+    key = getattr(model, model._hash_keyname)  # `id` for most tables; customer_id, invoice_id... for others
+    condition = key.does_not_exist() if before_version is None else model.version == before_version
     change.save(item, condition)
     return item
 
