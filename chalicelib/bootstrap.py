@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from chalicelib.adapters.blobs import BlobStore, LocalBlobStore, S3BlobStore
 from chalicelib.adapters.mail import MailTransport, OutboxTransport, SesTransport
-from chalicelib.adapters.payments_gateway import PaymentGateway, StripeGateway
 from chalicelib.adapters.pdf import PdfRenderer
 from chalicelib.adapters.queue import InlineQueue, Queue, SqsQueue, ThreadQueue
 from chalicelib.config import Settings, load_settings
-from chalicelib.store import registry
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.payments_gateway import PaymentGateway
 
 
 def utcnow() -> datetime:
@@ -21,6 +23,8 @@ def utcnow() -> datetime:
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
+    from chalicelib.store import registry  # the models (pynamodb, botocore) load with the first request
+
     settings = load_settings()
     registry.bind_all(settings)
     return settings
@@ -63,6 +67,9 @@ def pdf_renderer() -> PdfRenderer:
 @lru_cache(maxsize=1)
 def payment_gateway() -> PaymentGateway:
     """Stripe, or localstripe when CRM_STRIPE_API_BASE is set (the stripe package loads on the first call)."""
+    # Imported here: only requests and jobs that talk to Stripe pay for the gateway module.
+    from chalicelib.adapters.payments_gateway import StripeGateway
+
     s = settings()
     return StripeGateway(s.stripe_api_key, api_base=s.stripe_api_base)
 

@@ -10,8 +10,6 @@ from typing import Any
 from chalicelib import bootstrap
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.jobs import Every, JobRun
-from chalicelib.services.run_job import run_job
-from chalicelib.services.send_mail import retry_failed_mail
 
 
 @dataclass(frozen=True)
@@ -23,6 +21,8 @@ class Job:
 
 
 def _retry_failed_mail(at: datetime) -> dict[str, Any]:
+    from chalicelib.services.send_mail import retry_failed_mail
+
     return retry_failed_mail(transport=bootstrap.mail_transport(), blobs=bootstrap.blobs())
 
 
@@ -161,4 +161,6 @@ def run(name: str, *, at: datetime, trigger: str) -> JobRun:
     if job is None:
         raise NotFound(f"no job named {name!r}; jobs: {', '.join(sorted(JOBS))}", field="job")
     bootstrap.settings()
+    from chalicelib.services.run_job import run_job  # the store loads with the first job, not at import
+
     return run_job(name, job.work, at=at, trigger=trigger, clock=bootstrap.utcnow)
