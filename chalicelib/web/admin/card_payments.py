@@ -82,7 +82,7 @@ def payment_refund(ctx: PageContext, payment_id: str) -> Response:
 
 @admin_page("/dunning", permission=Permission.VIEW_INVOICES)
 def dunning_overview(ctx: PageContext) -> Response:
-    from chalicelib.store import collections, customers, dunning
+    from chalicelib.store import collections, customers, dunning, invoices
 
     records = dunning.active()
     failing = collections.failing(limit=500)
@@ -95,4 +95,5 @@ def dunning_overview(ctx: PageContext) -> Response:
         failing=failing,
         retries=[c for c in due if c.first_failed_at and c.open_attempt is None],
         names=names,
+        numbers={i.id: i.number for i in invoices.get_many([c.invoice_id for c in failing]).values()},
     )
