@@ -152,7 +152,8 @@ def change_status(contract_id: str, action: str, *, version: int, actor: Actor, 
     before = contracts.get(contract_id, consistent=True)
     check_version(before, version)
     after = replace(before, status=move(before.status, action))
-    return persist([contracts.Saved(before, after, f"contract.{action}", f"{action}d")], actor, now)[0]
+    done = {"activate": "activated", "suspend": "suspended", "resume": "resumed"}[action]
+    return persist([contracts.Saved(before, after, f"contract.{action}", done)], actor, now)[0]
 
 
 def check_version(contract: Contract, version: int) -> None:

@@ -139,7 +139,11 @@ def test_dunning_overview_lists_declined_invoices_and_contracts(admin: Browser, 
     customer, invoice = _billed(billing, "Overdue", "4000000000000341")
     catalog.run("run_dunning", at=START + timedelta(days=8), trigger="test")
     page = admin.get("/admin/dunning").body.decode()
-    assert "Overdue" in page and invoice.id in page and "warning" in page
+    assert "Overdue" in page and invoice.number in page and "warning" in page
+    history = admin.get(f"/admin/contracts/{invoice.contract_id}?tab=history").body.decode()
+    assert (
+        "Dunning: warning" in history and "customer warned" in history and "a card payment failed" in history
+    )
 
 
 def test_template_form_keeps_retry_and_dunning_days_and_names_bad_ones(admin: Browser, billing) -> None:

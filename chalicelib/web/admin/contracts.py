@@ -182,6 +182,7 @@ def _screen(
         actions=_actions(contract),
         reasons=CANCEL_REASONS,
         history=contracts.versions(contract.id) if tab == "history" else [],
+        dunning=_dunning(contract.id) if tab == "history" else None,
         as_of=as_of,
         visits=visits.of_contract(contract.id) if tab == "visits" else [],
         preview=preview,
@@ -189,6 +190,13 @@ def _screen(
         error=error,
         notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
+
+
+def _dunning(contract_id: str) -> Any:
+    """The contract's dunning steps (B25), for its history: one read, on the history tab only."""
+    from chalicelib.store import dunning
+
+    return dunning.get(contract_id, consistent=False)
 
 
 def _actions(contract: Contract) -> list[str]:
