@@ -37,6 +37,7 @@ class Scope(StrEnum):
     SIGNUP = "signup"
     INVOICE_PAYMENT = "invoice_payment"
     CARD_UPDATE = "card_update"
+    FEEDBACK = "feedback"  # one rating of one service visit (B3)
 
     @classmethod
     def parse(cls, value: str) -> Scope:
@@ -55,6 +56,7 @@ DEFAULT_EXPIRY: dict[Scope, timedelta] = {
     Scope.SIGNUP: timedelta(days=30),
     Scope.INVOICE_PAYMENT: timedelta(days=7),
     Scope.CARD_UPDATE: timedelta(days=14),
+    Scope.FEEDBACK: timedelta(days=30),
 }
 
 # What each scope's subject is: the link opens exactly this record.
@@ -64,15 +66,17 @@ SUBJECT_TYPE: dict[Scope, str] = {
     Scope.SIGNUP: "template",  # or "quote": a signup from a quote
     Scope.INVOICE_PAYMENT: "invoice",
     Scope.CARD_UPDATE: "customer",
+    Scope.FEEDBACK: "visit",  # the visit's key: "<contract_id>|<visit key>"
 }
 
-# The page each scope opens, under /portal/<token>.
+# The page each scope opens, under /portal/<token> ("": the portal overview itself).
 PAGE: dict[Scope, str] = {
-    Scope.PORTAL: "card",  # until the portal overview exists (issue 7)
+    Scope.PORTAL: "",
     Scope.QUOTE: "quote",
     Scope.SIGNUP: "signup",
     Scope.INVOICE_PAYMENT: "pay",
     Scope.CARD_UPDATE: "card",
+    Scope.FEEDBACK: "feedback",
 }
 
 
@@ -190,10 +194,11 @@ def check(link: Link | None, token: str, scopes: Iterable[Scope], now: datetime)
 
 
 def path(scope: Scope, token: str) -> str:
-    return f"/portal/{token}/{PAGE[scope]}"
+    page = PAGE[scope]
+    return f"/portal/{token}/{page}" if page else f"/portal/{token}"
 
 
-_PORTAL_PATH = re.compile(r"(/portal/)[^/?#\s]+")
+_PORTAL_PATH = re.compile(r"(?<!/web)(/portal/)[^/?#\s]+")  # not our source files' paths
 
 
 def redact(text: str) -> str:

@@ -381,10 +381,28 @@ def labels(locale: str | None) -> dict[str, str]:
     return _labels(portal_locale(locale))
 
 
+def _all_words() -> dict[str, Words]:
+    """This module's table and every table in chalicelib/domain/portal_words/ (one module per portal
+    area, each with WORDS); a label defined twice is a bug, refused here (and so by the tests)."""
+    import importlib
+    import pkgutil
+
+    from chalicelib.domain import portal_words
+
+    table = dict(_TABLE)
+    for info in sorted(pkgutil.iter_modules(portal_words.__path__), key=lambda i: i.name):
+        words: dict[str, Words] = importlib.import_module(f"{portal_words.__name__}.{info.name}").WORDS
+        twice = table.keys() & words.keys()
+        if twice:
+            raise ValueError(f"portal labels defined twice: {', '.join(sorted(twice))}")
+        table.update(words)
+    return table
+
+
 @cache
 def _labels(locale: str) -> dict[str, str]:
     column = LOCALES.index(locale)
-    return {name: words[column] for name, words in _TABLE.items()}
+    return {name: words[column] for name, words in _all_words().items()}
 
 
 def status_label(payment_status: str, locale: str | None) -> str:

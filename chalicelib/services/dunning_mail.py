@@ -3,7 +3,6 @@ and notices to staff (the contract's salesperson, else the company address)."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -113,13 +112,9 @@ def restored(record: Dunning, *, now: datetime) -> bool:
 
 def staff_notice(record: Dunning, contract: Any, unpaid: list[Collection], *, now: datetime) -> bool:
     from chalicelib import bootstrap
+    from chalicelib.services.notify_staff import staff_address
 
-    to = bootstrap.settings().company_email
-    if contract is not None and contract.salesperson_id:
-        from chalicelib.store import staff
-
-        with contextlib.suppress(NotFound):
-            to = staff.get(contract.salesperson_id).email or to
+    to = staff_address(contract.salesperson_id if contract is not None else "")
     customer = _customer(record.customer_id)
     values = {
         "customer_name": customer.name if customer else record.customer_id,

@@ -136,7 +136,7 @@ def test_unknown_and_wrong_page_tokens_get_a_404_page_of_the_same_look(portal: B
         response = portal.get(path)
         assert response.status_code == 404, path
         assert "This link is not valid" in _body(response)
-        assert '<header><span class="brand">' in _body(response)  # the portal layout, no admin navigation
+        assert '<span class="brand">' in _body(response)  # the portal layout, no admin navigation
         assert "/admin" not in _body(response)
 
 

@@ -94,6 +94,9 @@ class PortalContext:
     settings: Settings
     form: dict[str, str] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(
+        default_factory=dict
+    )  # the route's ids: look them up with web.portal.owned
 
     @cached_property
     def customer(self) -> Customer | None:
@@ -123,21 +126,18 @@ class PortalContext:
     def actor(self) -> Actor:
         return rules.customer_actor(self.link.customer_id)
 
-    def url(self, page: str) -> str:
-        return f"/portal/{self.token}/{page}"
+    def url(self, page: str = "") -> str:
+        return f"/portal/{self.token}/{page}" if page else f"/portal/{self.token}"
 
     def render(self, template: str, status: int = 200, *, stripe: bool = False, **context: Any) -> Response:
         nonce = secrets.token_urlsafe(16)
         csp = _STRIPE_CSP.format(nonce=nonce) if stripe else _CSP
-        body = render(
-            template,
-            **page_values(self.settings, self.locale),
-            csrf=self.csrf,
-            nonce=nonce,
-            customer=self.customer,
-            **context,
-        )
-        return html(body, status, csp)
+        values = page_values(self.settings, self.locale)
+        if self.link.scope == Scope.PORTAL:
+            values["home_url"] = self.url()  # the layout's navigation: overview, details, card
+        values.update(csrf=self.csrf, nonce=nonce, customer=self.customer)
+        values.update(context)  # a page may set the layout's values (nav) too
+        return html(render(template, **values), status, csp)
 
 
 def csrf_binding(link: Link) -> str:
@@ -151,6 +151,8 @@ def page_values(settings: Settings, locale: str) -> dict[str, Any]:
         "locale": locale,
         "company": settings.company_name,
         "contact_email": settings.company_email,
+        "home_url": "",
+        "nav": "",  # which navigation entry is the current page
     }
 
 
@@ -174,16 +176,21 @@ def problem(
 View = Callable[[PortalContext], Response]
 
 
-def serve(token: str, scopes: tuple[Scope, ...], module: str, view: str) -> Response:
-    """Resolves the token for one of `scopes`, then calls `module.view(ctx)` (imported on first use)."""
+def serve(token: str, scopes: tuple[Scope, ...], module: str, view: str, **params: str) -> Response:
+    """Resolves the token for one of `scopes`, then calls `module.view(ctx)` (imported on first use).
+
+    `params` are the route's ids (a contract, an invoice...): the page must load them through
+    web.portal.owned, which answers "not found" for anything that is not the link's customer's."""
     request = bp.current_request
     try:
-        return _serve(request, token, scopes, module, view)
+        return _serve(request, token, scopes, module, view, params)
     except Exception:
         return _failed(request, token)
 
 
-def _serve(request: Request, token: str, scopes: tuple[Scope, ...], module: str, view: str) -> Response:
+def _serve(
+    request: Request, token: str, scopes: tuple[Scope, ...], module: str, view: str, params: dict[str, str]
+) -> Response:
     from chalicelib.services import manage_links
 
     settings = bootstrap.settings()
@@ -201,6 +208,7 @@ def _serve(request: Request, token: str, scopes: tuple[Scope, ...], module: str,
         now=now,
         settings=settings,
         query={k: v for k, v in (request.query_params or {}).items()},
+        params=params,
     )
     try:
         if request.method not in ("GET", "HEAD"):

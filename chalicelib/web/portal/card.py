@@ -89,6 +89,7 @@ def _page(ctx: PortalContext, status: int = 200, error: str = "") -> Response:
         error=error,
         notice=ctx.t["card_saved"] if ctx.query.get("saved") == "1" and not error else "",
         card=form,
+        nav="card",
     )
 
 

@@ -1,5 +1,8 @@
 """/portal/<token>/pay: one invoice (the link's) with "Pay now" by the saved card; without a saved card
-(or with ?new_card=1) the card form comes first and saving it pays the invoice in the same step."""
+(or with ?new_card=1) the card form comes first and saving it pays the invoice in the same step.
+
+A portal link pays any open invoice of its customer the same way, at /portal/<token>/invoices/<id>/pay.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +24,19 @@ PAY = "pay"
 CARD_AND_PAY = "card_and_pay"
 
 
+def _here(ctx: PortalContext) -> str:
+    invoice_id = ctx.params.get("invoice_id")
+    return ctx.url(f"invoices/{invoice_id}/pay") if invoice_id else ctx.url(PAY)
+
+
 def _invoice(ctx: PortalContext, consistent: bool = False) -> Invoice:
-    """The link's invoice; it must still be the link's customer's (else the link opens nothing)."""
+    """The link's invoice (a pay link), or the one in the URL (a portal link): always the customer's."""
     from chalicelib.domain.errors import NotFound
     from chalicelib.store import invoices
+    from chalicelib.web.portal import owned
+
+    if "invoice_id" in ctx.params:
+        return owned.invoice(ctx, ctx.params["invoice_id"], consistent=consistent)
 
     try:
         invoice = invoices.get(ctx.link.subject_id, consistent=consistent)
@@ -55,7 +67,8 @@ def _page(
     )
     if wants_card:
         label = ctx.t["save_and_pay"].format(amount=amount)
-        form = card_form(ctx, "pay", submit_label=label, action=CARD_AND_PAY)
+        page = _here(ctx).removeprefix(ctx.url() + "/")
+        form = card_form(ctx, page, submit_label=label, action=CARD_AND_PAY)
     return ctx.render(
         "portal/pay.html",
         status,
@@ -70,8 +83,8 @@ def _page(
         card=form,
         error=error,
         notice=notice,
-        new_card_url=ctx.url("pay") + "?new_card=1",
-        pay_action=ctx.url("pay"),
+        new_card_url=_here(ctx) + "?new_card=1",
+        pay_action=_here(ctx),
     )
 
 
@@ -92,13 +105,13 @@ def submit(ctx: PortalContext) -> Response:
             return _page(ctx, 400, error=error.message)
     invoice = _invoice(ctx, consistent=True)
     if not (invoice.owes and invoice.open_minor > 0):
-        return redirect(ctx.url("pay"))  # paid meanwhile (a new card retries declined invoices at once)
+        return redirect(_here(ctx))  # paid meanwhile (a new card retries declined invoices at once)
     try:
         outcome = pay_now(invoice.id, actor=ctx.actor, now=ctx.now)
     except ValidationError as error:
         return _page(ctx, 400, error=error.message, invoice=invoice)
     if outcome.status == "paid":
-        return redirect(ctx.url("pay"))
+        return redirect(_here(ctx))
     if outcome.status == "pending":
         return _page(ctx, 202, notice=ctx.t["payment_pending"])
     ctx.form = {}  # show "Pay now" again (or the card form if the card is gone), not the form just sent
