@@ -20,7 +20,7 @@ from chalicelib.domain.clock import parse_instant
 from chalicelib.domain.errors import DomainError
 from chalicelib.jobs import catalog
 from chalicelib.services.manage_staff import create_staff
-from chalicelib.services.seed_demo import demo_card_links, seed_demo
+from chalicelib.services.seed_demo import demo_card_links, demo_portal_links, seed_demo
 from chalicelib.store import registry
 
 
@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"demo seeded: {seed_demo(admin_password=password, now=now)}")
             for name, url in demo_card_links(now=now):
                 print(f"  card link for {name}: {url}")
+            for what, url in demo_portal_links(now=now):
+                print(f"  {what}: {url}")
         elif args.command == "run-job":
             at = parse_instant(args.at) if args.at else now
             run = catalog.run(args.name, at=at, trigger="cli")

@@ -135,9 +135,18 @@ def portal_world(shop: Catalogue, name: str, email: str, serial: str, locale: st
     accepted = accept_quote(quote().id, actor=SYSTEM, now=at)
     return PortalWorld(
         customer=customer,
-        contract=accepted.contract,
+        contract=_service_item(accepted.contract, item.id, at),
         order=accepted.order,
         quote=quote(),
         invoice=store_document(customer.id, total=4321),
         item=item,
     )
+
+
+def _service_item(contract: Any, item_id: str, at: datetime) -> Any:
+    """The item goes on the care line, so the contract plans its service visits (S4)."""
+    from chalicelib.services.change_contract import change_contract
+
+    line = contract.lines[0]  # the recurring care line (the installation went to the order)
+    data = {"line_id": line.id, "item_ids": [item_id]}
+    return change_contract(contract.id, "items", data, version=contract.version, actor=SYSTEM, now=at).after

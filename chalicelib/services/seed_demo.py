@@ -103,6 +103,28 @@ def demo_card_links(*, now: datetime) -> list[tuple[str, str]]:
     ]
 
 
+def demo_portal_links(*, now: datetime) -> list[tuple[str, str]]:
+    """(what, URL): Acme's customer portal and a signup link for the Boiler care offer (issue 7)."""
+    from chalicelib.domain.links import Scope
+    from chalicelib.services import manage_links
+    from chalicelib.services.link_mail import link_url
+    from chalicelib.store import contract_templates
+
+    found = {c.name: c for c in customers.page(limit=500)[0]}
+    made = []
+    acme = found.get(DEMO_CUSTOMERS[0]["name"])
+    if acme is not None:
+        link, token = manage_links.customer_link(Scope.PORTAL, acme.id, actor=SYSTEM, now=now)
+        made.append((f"customer portal of {acme.name}", link_url(link, token)))
+    template = next((t for t in contract_templates.list_all() if t.name == "Boiler care"), None)
+    if template is not None:
+        link, token = manage_links.create_link(
+            Scope.SIGNUP, template.id, customer_id="", actor=SYSTEM, now=now
+        )
+        made.append(("signup link for Boiler care (a new customer)", link_url(link, token)))
+    return made
+
+
 DEMO_TAX_RATES = {"SK": "23", "FR": "20", "UA": "20", "GB": "20", "US": "0"}
 
 
@@ -146,23 +168,46 @@ def _seed_contract(customer_id: str, now: datetime) -> int:
             "proration": "upgrades_now",
             "access_level": "upgrade_only",
             "options": [
-                {"code": "hotline", "label": "24/7 hotline", "price_minor": 900, "setup_fee_minor": 2500}
+                {"code": "hotline", "label": "24/7 hotline", "price_minor": 900, "setup_fee_minor": 2500},
+                {"code": "spare-parts", "label": "Spare parts included", "price_minor": 1500},
             ],
+            "emails": {"visit_done": VISIT_DONE_EMAIL},
         },
         actor=SYSTEM,
         now=now,
     )
+    boiler = _seed_item(customer_id, product.id, now)
     data = {
         "customer_id": customer_id,
         "template_id": template.id,
         "price_list_id": eur.id,
-        "lines": [{"product_id": product.id, "quantity": "2"}],
+        "lines": [{"product_id": product.id, "quantity": "2", "item_ids": [boiler]}],
         "options": ["hotline"],
         "start_date": month_ago(now).isoformat(),
         "activate": True,
     }
     create_contract(data, actor=SYSTEM, now=now)
     return 1
+
+
+# B3: after a service visit is marked done the customer is asked for a rating (the link is appended).
+VISIT_DONE_EMAIL = {
+    "subject": "How was our visit? ({{ contract_number }})",
+    "body": "Dear {{ customer_name }},\n\nour technician has just serviced your equipment under contract "
+    "{{ contract_number }}. Please tell us how it went: it takes a minute.\n\n{{ company }}",
+}
+
+
+def _seed_item(customer_id: str, product_id: str, now: datetime) -> str:
+    """The boiler the demo contract services: its visits and history show in the portal (S4)."""
+    from chalicelib.services.manage_items import register_item
+    from chalicelib.store import items
+
+    found = [i for i in items.of_owner(customer_id) if i.serial == "VBX-2024-0117"]
+    if found:
+        return found[0].id
+    data = {"product_id": product_id, "serial": "VBX-2024-0117", "model": "Vaillant ecoTEC plus"}
+    return register_item({**data, "owner_id": customer_id}, actor=SYSTEM, now=now).id
 
 
 def month_ago(now: datetime) -> date:

@@ -272,6 +272,23 @@ def test_the_demo_seed_has_a_running_contract_and_seeding_again_adds_none() -> N
     assert 2 * 4900 + 900 in {c.period_amount(c.start_date) for c in running}
 
 
+def test_the_demo_boiler_is_serviced_and_its_customer_gets_a_portal_and_a_signup_link() -> None:
+    from chalicelib.domain.links import Scope
+    from chalicelib.services import manage_links
+    from chalicelib.services.seed_demo import demo_portal_links, seed_demo
+    from chalicelib.store import items
+
+    seed_demo(admin_password="demo password long enough", now=JAN_16)
+    boiler = next(c for c in contracts.recent() if c.item_ids())
+    assert [items.get(i).serial for i in boiler.item_ids()] == ["VBX-2024-0117"]
+    assert visits.of_contract(boiler.id)  # the portal shows its planned service
+    made = demo_portal_links(now=JAN_16)
+    assert [what.split(" ")[0] for what, _url in made] == ["customer", "signup"]
+    portal, signup = (url.split("/portal/")[1].split("/")[0] for _what, url in made)
+    assert manage_links.resolve(portal, (Scope.PORTAL,), now=JAN_16).customer_id == boiler.customer_id
+    assert manage_links.resolve(signup, (Scope.SIGNUP,), now=JAN_16).customer_id == ""
+
+
 def test_planned_visits_follow_the_items_on_the_contract(world) -> None:
     contract = _contract(world)
     line_id = contract.lines[0].id
