@@ -50,10 +50,17 @@ class Settings:
     stripe_dev_cards: bool = False
     # Outgoing webhooks to plain http:// and to loopback or private addresses: local development only.
     webhooks_allow_http: bool = False
+    # How long links of each scope work, in days, where CRM_LINK_DAYS_<SCOPE> overrides the default
+    # (e.g. CRM_LINK_DAYS_PORTAL=60): (scope value, days) pairs.
+    link_days: tuple[tuple[str, int], ...] = ()
 
     @property
     def is_local(self) -> bool:
         return self.stage == "local"
+
+    def link_days_for(self, scope: str) -> int | None:
+        """The configured lifetime of `scope`'s links in days; None: the built-in default."""
+        return dict(self.link_days).get(scope)
 
 
 _BACKENDS = {
@@ -115,7 +122,27 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         bank_bic=env.get("CRM_BANK_BIC", "DEMOSKBX"),
         company_logo=Path(logo) if (logo := env.get("CRM_COMPANY_LOGO", str(DEFAULT_LOGO))) else None,
         webhooks_allow_http=env.get("CRM_WEBHOOKS_ALLOW_HTTP", "1" if local else "0") == "1",
+        link_days=_link_days(env),
     )
+
+
+MAX_LINK_DAYS = 365
+
+
+def _link_days(env: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    """CRM_LINK_DAYS_PORTAL=60, CRM_LINK_DAYS_INVOICE_PAYMENT=10...: whole days, 1 to MAX_LINK_DAYS."""
+    from chalicelib.domain.links import Scope
+
+    found = []
+    for scope in Scope:
+        name = f"CRM_LINK_DAYS_{scope.value.upper()}"
+        raw = env.get(name, "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LINK_DAYS:
+            raise ConfigurationError(f"{name} must be a whole number of days from 1 to {MAX_LINK_DAYS}")
+        found.append((scope.value, int(raw)))
+    return tuple(found)
 
 
 DEFAULT_LOGO = REPO_ROOT / "templates" / "documents" / "logo.svg"

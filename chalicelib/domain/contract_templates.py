@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.card_payments import DEFAULT_RETRY_DAYS
 from chalicelib.domain.dunning import DEFAULT_DUNNING_DAYS
@@ -385,8 +386,15 @@ def _dunning_days(raw: Any) -> tuple[int, int, int]:
     return days[0], days[1], days[2]
 
 
-def may_change_quantity(template: ContractTemplate, old: int, new: int) -> bool:
-    """What the customer may do on their own (B23); staff are not limited by it."""
+class _HasAccessLevel(Protocol):
+    @property
+    def access_level(self) -> str: ...
+
+
+def may_change_quantity(template: _HasAccessLevel, old: Decimal | int, new: Decimal | int) -> bool:
+    """What the customer may do on their own (B23); staff are not limited by it.
+
+    `template`: a template, or a contract's terms (the access level it started with)."""
     if new == old:
         return True
     if template.access_level == "restricted":

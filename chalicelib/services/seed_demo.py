@@ -187,7 +187,26 @@ def _seed_contract(customer_id: str, now: datetime) -> int:
         "activate": True,
     }
     create_contract(data, actor=SYSTEM, now=now)
+    _seed_quote(customer_id, eur.id, now)
     return 1
+
+
+def _seed_quote(customer_id: str, price_list_id: str, now: datetime) -> None:
+    """A sent quote for a one-off job: the customer can accept it from the portal (B8, C14)."""
+    from chalicelib.services.manage_catalogue import create_product, set_price
+    from chalicelib.services.manage_quotes import create_quote, mark
+    from chalicelib.store import products
+
+    product = products.find_by_code("THERMOSTAT") or create_product(
+        {"code": "THERMOSTAT", "name": "Smart thermostat, fitted", "kind": "product", "unit": "pc"},
+        actor=SYSTEM,
+        now=now,
+    )
+    set_price(product.id, price_list_id, amount="189.00", actor=SYSTEM, now=now)
+    line = {"product_id": product.id, "quantity": "1", "recurring": False}
+    data = {"customer_id": customer_id, "price_list_id": price_list_id, "lines": [line]}
+    quote = create_quote(data, actor=SYSTEM, now=now)
+    mark(quote.id, "send", actor=SYSTEM, now=now)
 
 
 # B3: after a service visit is marked done the customer is asked for a rating (the link is appended).

@@ -105,6 +105,17 @@ class ContractVersionModel(StoreModel):
     snapshot = JSONAttribute()
 
 
+class VisitsByCustomer(GlobalSecondaryIndex["VisitModel"]):
+    """A customer's visits over all contracts, by date: the portal overview reads them in one query."""
+
+    class Meta:
+        index_name = "by_customer"
+        projection = AllProjection()
+
+    customer_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+
+
 class VisitModel(StoreModel):
     """A planned service visit for one item of a contract (S10); done visits are kept as history."""
 
@@ -118,3 +129,4 @@ class VisitModel(StoreModel):
     due = UnicodeAttribute()  # ISO local date
     status = UnicodeAttribute(default="planned")  # planned | done | cancelled
     done_at = UTCDateTimeAttribute(null=True)
+    by_customer = VisitsByCustomer()

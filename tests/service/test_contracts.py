@@ -276,12 +276,14 @@ def test_the_demo_boiler_is_serviced_and_its_customer_gets_a_portal_and_a_signup
     from chalicelib.domain.links import Scope
     from chalicelib.services import manage_links
     from chalicelib.services.seed_demo import demo_portal_links, seed_demo
-    from chalicelib.store import items
+    from chalicelib.store import items, quotes
 
     seed_demo(admin_password="demo password long enough", now=JAN_16)
     boiler = next(c for c in contracts.recent() if c.item_ids())
     assert [items.get(i).serial for i in boiler.item_ids()] == ["VBX-2024-0117"]
     assert visits.of_contract(boiler.id)  # the portal shows its planned service
+    offered = quotes.of_customer(boiler.customer_id)
+    assert [(q.status.value, q.one_off_total) for q in offered] == [("sent", 18900)]
     made = demo_portal_links(now=JAN_16)
     assert [what.split(" ")[0] for what, _url in made] == ["customer", "signup"]
     portal, signup = (url.split("/portal/")[1].split("/")[0] for _what, url in made)
