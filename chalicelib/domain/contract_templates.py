@@ -7,8 +7,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, lru_cache
 from decimal import Decimal
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.card_payments import DEFAULT_RETRY_DAYS

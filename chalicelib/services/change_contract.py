@@ -17,6 +17,7 @@ from chalicelib.domain.contract_pricing import parse_quantity
 from chalicelib.domain.contracts import (
     Adjustment,
     Contract,
+    Line,
     add_line,
     cancel,
     change_line,
@@ -28,7 +29,7 @@ from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.money import plain_amount
 from chalicelib.domain.periods import local_date, parse_day
-from chalicelib.services.contract_lines import Pricing, check_items, discount_of, parse_lines
+from chalicelib.services.contract_lines import Pricing, check_items, discount_of, option_lines, parse_lines
 from chalicelib.services.manage_contracts import check_version, persist
 from chalicelib.store import contracts
 
@@ -99,8 +100,12 @@ def _plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) ->
         return Plan(contract, replace(contract, lines=lines), today, (), summary)
     day = _day(contract, data, today)
     if kind == "add_line":
-        pricing = Pricing(money, contract.price_list_id)
-        new = parse_lines([data.get("line") or {}], pricing, contract.customer_id, field="line")[0]
+        raw = data.get("line") or {}
+        if isinstance(raw, dict) and raw.get("option_code"):
+            new = _option_line(contract, raw)
+        else:
+            pricing = Pricing(money, contract.price_list_id)
+            new = parse_lines([raw], pricing, contract.customer_id, field="line")[0]
         after = replace(contract, lines=add_line(contract, new, day))
         return _settled(contract, after, day, now, f"added {new.description} x {new.quantity} from {day}")
     line = contract.line(str(data.get("line_id") or ""))
@@ -125,6 +130,15 @@ def _plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) ->
         raise ValidationError("that is what the line already has", field=next(iter(values)))
     after = replace(contract, lines=change_line(contract, line.id, day, new_id(), **values))
     return _settled(contract, after, day, now, f"{summary} from {day}")
+
+
+def _option_line(contract: Contract, raw: dict[str, Any]) -> Line:
+    """One of the template's options (B23), priced as the template offers it now."""
+    from chalicelib.store import contract_templates
+
+    template = contract_templates.get(contract.template_id)
+    line = option_lines(template, [str(raw["option_code"])], contract.currency)[0]
+    return replace(line, quantity=parse_quantity(str(raw.get("quantity", "1")), field="line.quantity"))
 
 
 def _settled(before: Contract, after: Contract, day: date, now: datetime, summary: str) -> Plan:

@@ -37,10 +37,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+def _cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     result = subprocess.run([sys.executable, "-m", "chalicelib.cli", *args], cwd=ROOT, env=env, input=stdin,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"cli {args}: {result.stdout}\n{result.stderr}"
+    return result.stdout
 
 
 def _delete_tables(env: dict[str, str]) -> None:
@@ -68,6 +69,11 @@ def _wait_for_http(url: str, server: subprocess.Popen[bytes], log: Path, timeout
 @dataclass
 class Server:
     base_url: str
+    env: dict[str, str]  # the served app's settings: `cli` runs commands against its tables
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        """`python -m chalicelib.cli ...` on the served app's tables (seed-demo, run-job); its stdout."""
+        return _cli(self.env, *args, stdin=stdin)
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +107,7 @@ def server(engines: dict[str, str], worker_id: str,
                                    start_new_session=True)
     try:
         _wait_for_http(base_url + "/admin/login", process, log)
-        yield Server(base_url)
+        yield Server(base_url, env)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)

@@ -95,6 +95,7 @@ def show(ctx: PortalContext) -> Response:
 def submit(ctx: PortalContext) -> Response:
     from chalicelib.services.charge_invoice import pay_now
 
+    _invoice(ctx)  # another customer's invoice is "not found" whatever was posted
     action = ctx.form.get("action", PAY)
     if action not in (PAY, CARD_AND_PAY):
         raise ValidationError("unknown action", field="action")
