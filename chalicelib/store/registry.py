@@ -22,6 +22,7 @@ from chalicelib.store import (
     models_payments,
     models_purchasing,
     models_sales,
+    models_service,
     models_stripe_events,
     models_webhooks_out,
 )
@@ -75,6 +76,9 @@ MODELS: tuple[type[Model], ...] = (
     models_webhooks_out.WebhookEndpointModel,
     models_webhooks_out.WebhookDeliveryModel,
     models_webhooks_out.WebhookCursorModel,
+    models_service.TicketModel,
+    models_service.TicketCounterModel,
+    models_service.FeedbackModel,
 )
 
 # Captured before any binding renames the tables.

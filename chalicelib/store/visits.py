@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.contract_schedule import PlannedVisit
 from chalicelib.store.models_contracts import VisitModel
 
@@ -16,6 +17,11 @@ class Visit:
     due: date
     status: str
     done_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """The visit's key within its contract: "<due date>#<item id>"."""
+        return f"{self.due.isoformat()}#{self.item_id}"
 
 
 def _visit(item: VisitModel) -> Visit:
@@ -54,3 +60,37 @@ def replace_planned(contract_id: str, customer_id: str, planned: list[PlannedVis
                     )
                 )
     return len(wanted)
+
+
+def _model(contract_id: str, key: str) -> VisitModel:
+    from pynamodb.exceptions import DoesNotExist
+
+    from chalicelib.domain.errors import NotFound
+
+    try:
+        return VisitModel.get(contract_id, key, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("no such service visit", field="visit_key") from None
+
+
+def get(contract_id: str, key: str) -> Visit:
+    """NotFound when the contract has no visit with this key."""
+    return _visit(_model(contract_id, key))
+
+
+def mark_done(contract_id: str, key: str, *, now: datetime, entry: AuditEntry) -> Visit:
+    """planned -> done with done_at, and its audit entry, in one conditional write: a visit that is not
+    planned (done already, or replaced by a contract change meanwhile) is refused with a Conflict."""
+    from chalicelib.domain.errors import Conflict
+    from chalicelib.store import records
+
+    item = _model(contract_id, key)
+    if item.status != "planned":
+        raise Conflict(f"this visit is {item.status}, not planned: only a planned visit can be marked done")
+    item.status, item.done_at = "done", now
+    change = records.Change(audit=entry)
+    change.save(
+        item, VisitModel.status == "planned", "this visit was changed meanwhile: reload and try again"
+    )
+    records.commit(change)
+    return _visit(item)

@@ -29,6 +29,8 @@ NOTICES = {
     "suspend": "Contract suspended.",
     "resume": "Contract resumed.",
     "renewed": "Renewal created.",
+    "visit_done": "Visit marked done.",
+    "visit_done_mailed": "Visit marked done; the customer was emailed a link to rate it.",
 }
 
 
@@ -185,11 +187,19 @@ def _screen(
         dunning=_dunning(contract.id) if tab == "history" else None,
         as_of=as_of,
         visits=visits.of_contract(contract.id) if tab == "visits" else [],
+        ratings=_ratings(contract.id) if tab == "visits" else {},
         preview=preview,
         form=ctx.form,
         error=error,
         notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
+
+
+def _ratings(contract_id: str) -> dict[str, int]:
+    """Visit key -> the rating the customer gave that visit (B3): one query, on the visits tab only."""
+    from chalicelib.store import feedback
+
+    return {f.visit_key: f.rating for f in feedback.of_contract(contract_id)}
 
 
 def _dunning(contract_id: str) -> Any:
