@@ -131,8 +131,8 @@ def send_card_update_link(customer_id: str, *, actor: Actor, now: datetime) -> L
 
 
 def send_portal_link(customer_id: str, *, actor: Actor, now: datetime) -> str:
-    """A portal link to the address on file (after a signup or an accepted quote); returns the address,
-    masked, or "" when the customer has none."""
+    """A portal link to the address on file (after an accepted quote); returns the address, masked, or
+    "" when the customer has none (then nothing is made)."""
     from chalicelib.store import customers
 
     customer = customers.get(customer_id)
@@ -140,6 +140,22 @@ def send_portal_link(customer_id: str, *, actor: Actor, now: datetime) -> str:
         return ""
     send_link(customer.id, Scope.PORTAL, actor=actor, now=now)
     return rules.mask_email(customer.email)
+
+
+def issue_portal_link(customer: Customer, *, actor: Actor, now: datetime) -> str:
+    """A new portal link for `customer` (just signed up), emailed to them when they have an address;
+    returns its token, for the page that takes them there at once."""
+    link, token = manage_links.create_link(
+        Scope.PORTAL,
+        customer.id,
+        customer_id=customer.id,
+        actor=actor,
+        now=now,
+        expires_in=lifetime(Scope.PORTAL),
+    )
+    if customer.email:
+        _send("link_portal", customer, link, token, now)
+    return token
 
 
 def create_signup_link(
@@ -196,7 +212,8 @@ def signup_template(template_id: str) -> Any:
         raise ValidationError(f"template {template.name} is no longer offered", field="subject_id")
     if not template.options:
         raise ValidationError(
-            f"template {template.name} has no options to sign up for: send a quote instead", field="subject_id"
+            f"template {template.name} has no options to sign up for: send a quote instead",
+            field="subject_id",
         )
     return template
 

@@ -25,6 +25,7 @@ NOTICES = {
     "viewed": "Quote marked as viewed.",
     "declined": "Quote marked as declined.",
     "accepted": "Quote accepted.",
+    "linked": "Quote link emailed to the customer: they can accept, decline or ask a question online.",
 }
 LINES_HELP = "CARE | 2 | | 10 | recurring\nINSTALL | 1 | 250.00 | | one-off"
 FORM_ERRORS = (400, 409)
@@ -180,3 +181,18 @@ def quote_accept(ctx: PageContext, quote_id: str) -> Response:
             raise
         return _detail(ctx, quote_id, error.status, error)
     return redirect(f"{PREFIX}/quotes/{quote_id}?notice=accepted")
+
+
+@admin_page("/quotes/{quote_id}/link", permission=Permission.MANAGE_QUOTES, methods=("POST",))
+def quote_link(ctx: PageContext, quote_id: str) -> Response:
+    """Email the customer a link to this quote in the portal (issue 7)."""
+    from chalicelib.services.link_mail import send_link
+
+    quote = quotes.get(quote_id)
+    try:
+        send_link(quote.customer_id, "quote", quote.id, actor=ctx.actor, now=ctx.now)
+    except DomainError as error:
+        if error.status not in FORM_ERRORS:
+            raise
+        return _detail(ctx, quote_id, error.status, error)
+    return redirect(f"{PREFIX}/quotes/{quote_id}?notice=linked")

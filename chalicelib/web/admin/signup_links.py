@@ -1,0 +1,69 @@
+"""Signup links for prospects (B6, B1): a link to a contract template's offer (no customer yet) or to a
+quote; its URL is shown once, right after it is made, and optionally emailed to an address staff type.
+
+Form fields: subject_type (template | quote), template_id, quote_id, email (optional), days (optional).
+"""
+
+from __future__ import annotations
+
+from chalice import Response
+
+from chalicelib.domain.errors import ValidationError
+from chalicelib.domain.roles import Permission
+from chalicelib.web.admin.routing import PageContext, admin_page
+
+
+def _page(
+    ctx: PageContext,
+    status: int = 200,
+    *,
+    error: ValidationError | None = None,
+    made: str = "",
+    sent_to: str = "",
+) -> Response:
+    from chalicelib.domain.links import Scope
+    from chalicelib.domain.quotes import QuoteStatus
+    from chalicelib.services.link_mail import default_days
+    from chalicelib.services.manage_quotes import today_of
+    from chalicelib.store import contract_templates, customers, quotes
+
+    offered = [t for t in contract_templates.list_all() if t.active and t.options]
+    open_quotes = [
+        q
+        for q in quotes.recent(limit=200)
+        if q.status_on(today_of(q, ctx.now)) in (QuoteStatus.SENT, QuoteStatus.VIEWED)
+    ]
+    names = {c.id: c.name for c in customers.get_many(list({q.customer_id for q in open_quotes}))}
+    return ctx.render(
+        "admin/signup_links.html",
+        status,
+        templates=offered,
+        quotes=[(q, names.get(q.customer_id, "")) for q in open_quotes],
+        default_days=default_days(Scope.SIGNUP),
+        form=ctx.form if error else {"subject_type": "template"},
+        error=error,
+        made=made,
+        sent_to=sent_to,
+    )
+
+
+@admin_page("/signup-links", permission=Permission.MANAGE_QUOTES)
+def signup_links(ctx: PageContext) -> Response:
+    return _page(ctx)
+
+
+@admin_page("/signup-links", permission=Permission.MANAGE_QUOTES, methods=("POST",))
+def signup_link_create(ctx: PageContext) -> Response:
+    from chalicelib.services.link_mail import create_signup_link
+
+    kind = ctx.form.get("subject_type", "").strip()
+    subject_id = ctx.form.get("quote_id" if kind == "quote" else "template_id", "")
+    email = ctx.form.get("email", "")
+    try:
+        _link, url = create_signup_link(
+            kind, subject_id, email=email, days=ctx.form.get("days", ""), actor=ctx.actor, now=ctx.now
+        )
+    except ValidationError as error:
+        return _page(ctx, 400, error=error)
+    # Shown on this answer only (not a redirect: the URL must not sit in a query string or history).
+    return _page(ctx, 201, made=url, sent_to=email.strip().lower())
