@@ -64,8 +64,9 @@ def test_a_declined_card_is_shown_to_staff_and_a_new_card_pays_the_invoice(
     page.fill("#email", "office@alpina.example")
     page.get_by_role("button", name="Create customer").click()
     customer_url = page.url
-    page.get_by_role("link", name="Payment links").click()
-    page.get_by_role("button", name="Email a card-update link").click()
+    page.get_by_role("link", name="Links", exact=True).click()
+    page.select_option("#scope", "card_update")
+    page.get_by_role("button", name="Email the link").click()
     declining = _save_card(chromium, _latest_link(page, "Save your payment card"), "4000 0000 0000 0341")
     expect(declining.locator("body")).to_contain_text("•••• 0341")
     declining.context.close()

@@ -31,9 +31,10 @@ def test_a_customer_saves_a_card_through_the_emailed_link_on_a_phone(
     page.fill("#country", "SK")
     page.fill("#email", "recepcia@lipa.example")
     page.get_by_role("button", name="Create customer").click()
-    page.get_by_role("link", name="Payment links").click()
-    page.get_by_role("button", name="Email a card-update link").click()
-    expect(page.locator(".notice")).to_contain_text("Card-update link emailed")
+    page.get_by_role("link", name="Links", exact=True).click()
+    page.select_option("#scope", "card_update")
+    page.get_by_role("button", name="Email the link").click()
+    expect(page.locator(".notice")).to_contain_text("Link emailed")
     expect(page.locator("table")).to_contain_text("card update")
 
     page.goto("/admin/outbox")
@@ -67,7 +68,7 @@ def test_a_customer_saves_a_card_through_the_emailed_link_on_a_phone(
 
     page.goto("/admin/customers")
     page.get_by_role("link", name="Penzión Lipa").click()
-    page.get_by_role("link", name="Payment links").click()
+    page.get_by_role("link", name="Links", exact=True).click()
     row = page.locator("table tr", has_text="card update")
     expect(row.locator("td").nth(4)).to_contain_text("UTC")  # last used: the customer's visit
     page.screenshot(path=RESULTS / "admin-customer-links.png", full_page=True)
