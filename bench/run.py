@@ -101,6 +101,7 @@ def measure_engines(endpoint: str, prefix: str, counter: DynamoDBCounter) -> dic
         bulk_figures = bulk_price.measure(counter)
         billing_figures = billing.measure(counter, baseline["put_item_rows_per_s"])
         pdf_figures = pdf.measure(counter)
+        page_counts["raw"].update(pages.measure_portal(ROOT, counter))
     finally:
         registry.delete_tables(settings)
         bootstrap.reset()

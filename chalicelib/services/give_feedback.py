@@ -39,7 +39,7 @@ def visit_of_link(link: Link) -> RatedVisit:
         visit = visits.get(contract_id, key)
     except NotFound:
         raise LinkUnknown("this link is not valid") from None
-    if contract.customer_id != link.customer_id or visit.status == "cancelled":
+    if contract.customer_id != link.customer_id or visit.status != "done":  # rated once it happened
         raise LinkUnknown("this link is not valid")
     try:
         item = items.get(visit.item_id)

@@ -13,7 +13,7 @@ from chalicelib.domain.links import Scope
 from chalicelib.store import feedback, mail, tickets, visits
 from chalicelib.store.models_service import FeedbackModel, TicketModel
 from tests.browser_client import Browser
-from tests.portal_world import Catalogue, PortalWorld, catalogue, portal_world
+from tests.portal_world import STAFF, Catalogue, PortalWorld, catalogue, now, portal_world
 
 
 def _body(response: Any) -> str:
@@ -31,7 +31,10 @@ def alpha(shop: Catalogue) -> PortalWorld:
 
 
 def _feedback_token(world: PortalWorld) -> tuple[str, Any]:
-    visit = visits.of_contract(world.contract.id)[0]
+    from chalicelib.services.visit_done import mark_visit_done
+
+    planned = visits.of_contract(world.contract.id)[0]
+    visit = mark_visit_done(world.contract.id, planned.key, actor=STAFF, now=now()).visit
     return world.link(Scope.FEEDBACK, f"{world.contract.id}|{visit.key}"), visit
 
 

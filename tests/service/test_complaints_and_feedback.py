@@ -74,6 +74,11 @@ def _first_visit(world: PortalWorld) -> Any:
     return visits.of_contract(world.contract.id)[0]
 
 
+def _done_visit(world: PortalWorld) -> Any:
+    """Feedback links are for visits that happened: staff mark the first one done."""
+    return mark_visit_done(world.contract.id, _first_visit(world).key, actor=STAFF, now=now()).visit
+
+
 def test_a_complaint_opens_a_numbered_ticket_on_the_item_and_its_contract(alpha: PortalWorld) -> None:
     ticket = _complain(alpha, "  Water on the floor  ", urgency="high")
     assert ticket.number == "T-000001"
@@ -194,7 +199,7 @@ def test_a_visit_done_emails_a_working_feedback_link_when_the_template_has_the_s
 
 
 def test_a_visit_is_rated_once(alpha: PortalWorld) -> None:
-    visit = _first_visit(alpha)
+    visit = _done_visit(alpha)
     link, _token = manage_links.create_link(
         Scope.FEEDBACK,
         f"{alpha.contract.id}|{visit.key}",
@@ -216,7 +221,7 @@ def test_a_visit_is_rated_once(alpha: PortalWorld) -> None:
 
 
 def test_a_low_rating_tells_staff(alpha: PortalWorld) -> None:
-    visit = _first_visit(alpha)
+    visit = _done_visit(alpha)
     link, _token = manage_links.create_link(
         Scope.FEEDBACK,
         f"{alpha.contract.id}|{visit.key}",
@@ -234,7 +239,9 @@ def test_a_low_rating_tells_staff(alpha: PortalWorld) -> None:
 def test_a_feedback_link_opens_only_a_visit_of_its_own_customer(shop: Catalogue, alpha: PortalWorld) -> None:
     beta = portal_world(shop, "Beta Bakery", "beta@beta.example", "SN-BETA-9")
     beta_visit = _first_visit(beta)
-    for subject in (f"{beta.contract.id}|{beta_visit.key}", f"{alpha.contract.id}|2030-01-01#nope", "junk"):
+    planned = f"{alpha.contract.id}|{_first_visit(alpha).key}"  # not done yet: nothing to rate
+    missing = f"{alpha.contract.id}|2030-01-01#nope"
+    for subject in (f"{beta.contract.id}|{beta_visit.key}", missing, "junk", planned):
         link, _token = manage_links.create_link(
             Scope.FEEDBACK,
             subject,
