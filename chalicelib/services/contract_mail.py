@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import bootstrap
-from chalicelib.adapters.mail import Message
 from chalicelib.domain.contracts import Contract
 from chalicelib.domain.errors import DomainError, NotFound
 
@@ -46,16 +45,9 @@ def _stage_text(contract: Contract, stage: str, values: dict[str, Any]) -> tuple
 
 
 def _send(to: str, subject: str, text: str, now: datetime) -> None:
-    from chalicelib.services.send_mail import send_mail
+    from chalicelib.services.send_mail import send_text
 
-    settings = bootstrap.settings()
-    send_mail(
-        Message(to=to, subject=subject, text=text),
-        transport=bootstrap.mail_transport(),
-        blobs=bootstrap.blobs(),
-        sender=settings.mail_from,
-        now=now,
-    )
+    send_text(to, subject, text, now=now)
 
 
 def send_stage_emails(changes: list[tuple[str, Contract | None, Contract]], now: datetime) -> int:

@@ -41,16 +41,22 @@ def send_mail(
 def send_templated(to: str, template: str, values: dict[str, Any], *, now: datetime) -> MailRecord:
     """Renders templates/email/<template>_subject.txt and <template>.txt and sends them through the
     configured transport, logged like every email."""
-    from chalicelib import bootstrap
     from chalicelib.web.render import render
 
-    settings = bootstrap.settings()
     subject = render(f"email/{template}_subject.txt", **values).strip()
+    return send_text(to, subject, render(f"email/{template}.txt", **values), now=now)
+
+
+def send_text(to: str, subject: str, text: str, *, now: datetime) -> MailRecord:
+    """A plain-text email (already written: a template's stage text, a notice) through the configured
+    transport, logged like every email."""
+    from chalicelib import bootstrap
+
     return send_mail(
-        Message(to=to, subject=subject, text=render(f"email/{template}.txt", **values)),
+        Message(to=to, subject=subject, text=text),
         transport=bootstrap.mail_transport(),
         blobs=bootstrap.blobs(),
-        sender=settings.mail_from,
+        sender=bootstrap.settings().mail_from,
         now=now,
     )
 

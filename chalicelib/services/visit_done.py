@@ -110,15 +110,6 @@ def _values(contract: Any, customer: Any, visit: Any, **extra: Any) -> dict[str,
 
 
 def _send(to: str, subject: str, text: str, now: datetime) -> None:
-    from chalicelib import bootstrap
-    from chalicelib.adapters.mail import Message
-    from chalicelib.services.send_mail import send_mail
+    from chalicelib.services.send_mail import send_text
 
-    settings = bootstrap.settings()
-    send_mail(
-        Message(to=to, subject=subject, text=text),
-        transport=bootstrap.mail_transport(),
-        blobs=bootstrap.blobs(),
-        sender=settings.mail_from,
-        now=now,
-    )
+    send_text(to, subject, text, now=now)
