@@ -107,7 +107,8 @@ def inspect(token: str, *, now: datetime, address: str | None = None) -> Link:
 
 
 def revoke_link(token_hash: str, *, customer_id: str, actor: Actor, now: datetime) -> Link:
-    """Staff withdraw a link of `customer_id` (a link of another customer is "not found")."""
+    """Staff withdraw a link of `customer_id` ("" for a prospect's signup link; a link of another customer
+    is "not found")."""
     link = links.find(token_hash)
     if link is None or link.customer_id != customer_id:
         raise NotFound("this customer has no such link", field="link_id")
@@ -120,6 +121,11 @@ def revoke_link(token_hash: str, *, customer_id: str, actor: Actor, now: datetim
 
 def of_customer(customer_id: str) -> list[Link]:
     return links.of_customer(customer_id)
+
+
+def of_prospects() -> list[Link]:
+    """Signup links made for prospects: revoked with revoke_link(..., customer_id="")."""
+    return links.of_prospects()
 
 
 def renewal_allowed(link: Link, now: datetime) -> None:

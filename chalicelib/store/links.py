@@ -15,6 +15,7 @@ from chalicelib.store.base import transaction
 from chalicelib.store.models_links import LinkModel
 
 PAGE_SIZE = 50
+PROSPECT = "prospect"  # the prospects index's one partition
 
 
 def _link(item: LinkModel) -> Link:
@@ -38,6 +39,7 @@ def create(link: Link, entry: AuditEntry) -> None:
         token_hash=link.token_hash,
         scope=link.scope.value,
         customer_id=link.customer_id or None,
+        prospect=None if link.customer_id else PROSPECT,
         subject_type=link.subject_type,
         subject_id=link.subject_id,
         created_at=link.created_at,
@@ -70,6 +72,12 @@ def of_customer(customer_id: str, limit: int = PAGE_SIZE) -> list[Link]:
     if not customer_id:
         return []
     items = LinkModel.by_customer.query(customer_id, scan_index_forward=False, limit=limit)
+    return [_link(i) for i in items]
+
+
+def of_prospects(limit: int = PAGE_SIZE) -> list[Link]:
+    """The newest links made for no customer (signup links for prospects)."""
+    items = LinkModel.prospects.query(PROSPECT, scan_index_forward=False, limit=limit)
     return [_link(i) for i in items]
 
 

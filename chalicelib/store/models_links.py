@@ -20,6 +20,17 @@ class LinksByCustomer(GlobalSecondaryIndex["LinkModel"]):
     created_key = UnicodeAttribute(range_key=True)  # time-ordered: <created at>#<random>
 
 
+class ProspectLinks(GlobalSecondaryIndex["LinkModel"]):
+    """Signup links made for prospects (no customer yet), newest first: staff list and revoke them."""
+
+    class Meta:
+        index_name = "prospects"
+        projection = AllProjection()
+
+    prospect = UnicodeAttribute(hash_key=True)  # set only on links without a customer: a sparse index
+    created_key = UnicodeAttribute(range_key=True)
+
+
 class LinkModel(StoreModel):
     class Meta(TableDefaults):
         table_name = "links"
@@ -37,4 +48,6 @@ class LinkModel(StoreModel):
     revoked_at = UTCDateTimeAttribute(null=True)
     last_used_at = UTCDateTimeAttribute(null=True)
     purge_at = TTLAttribute()  # well after expiry: the expiry page still knows the link until then
+    prospect = UnicodeAttribute(null=True)
     by_customer = LinksByCustomer()
+    prospects = ProspectLinks()

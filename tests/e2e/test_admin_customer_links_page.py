@@ -130,6 +130,39 @@ def test_a_signup_link_for_a_prospect_is_shown_once_and_emailed(admin: Browser, 
     assert len(mail.recent()) == 1
 
 
+def test_staff_see_a_prospects_signup_link_used_and_revoke_one(
+    admin: Browser, shop: Catalogue, world: PortalWorld
+) -> None:
+    def make() -> str:
+        offer = {"subject_type": "template", "template_id": shop.template.id}
+        admin.get("/admin/signup-links")  # the form's CSRF token
+        made = admin.post("/admin/signup-links", offer)
+        found = re.search(r'value="http://testserver(/portal/[A-Za-z0-9_-]{43}/signup)"', _body(made))
+        assert found, _body(made)
+        return found.group(1)
+
+    first, second = make(), make()
+    assert admin.client.http.get(first).status_code == 200  # the prospect opened it
+    listing = _body(admin.get("/admin/signup-links"))
+    rows = re.findall(r"<tr><td><code>(\w+)</code></td>.*?</tr>", listing, flags=re.S)
+    assert len(rows) == 2 and "Care monthly" in listing and first.split("/")[2] not in listing
+    assert listing.count("Revoke</button>") == 2
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC</td>\s*<td><span class=\"tag ok\">active", listing)
+    link_ids = re.findall(r"/admin/signup-links/([0-9a-f]{64})/revoke", listing)
+    newest = link_ids[0]
+    admin.get("/admin/signup-links")
+    done = admin.post(f"/admin/signup-links/{newest}/revoke", {})
+    assert done.status_code == 303 and done.headers["Location"].endswith("notice=revoked")
+    assert admin.client.http.get(second).status_code == 410  # the newest (second) link is withdrawn
+    assert admin.client.http.get(first).status_code == 200
+    assert "used or revoked" in _body(admin.get("/admin/signup-links"))
+    customers_link = world.link()
+    admin.get("/admin/signup-links")
+    refused = admin.post(f"/admin/signup-links/{rules.hash_token(customers_link)}/revoke", {})
+    assert refused.status_code == 404  # a customer's link is not revoked from here
+    assert admin.client.http.get(f"/portal/{customers_link}").status_code == 200
+
+
 def test_sales_staff_make_signup_links_but_do_not_send_customer_links(
     browser: Browser, make_staff: Any, world: PortalWorld
 ) -> None:

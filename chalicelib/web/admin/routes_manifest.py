@@ -136,6 +136,7 @@ ROUTES: list[tuple[str, str, str, str, str | None]] = [
     ('/settings/fields', 'POST', 'chalicelib.web.admin.settings', 'settings_fields_save', 'MANAGE_FIELDS_AND_CATEGORIES'),
     ('/signup-links', 'GET', 'chalicelib.web.admin.signup_links', 'signup_links', 'MANAGE_QUOTES'),
     ('/signup-links', 'POST', 'chalicelib.web.admin.signup_links', 'signup_link_create', 'MANAGE_QUOTES'),
+    ('/signup-links/{link_id}/revoke', 'POST', 'chalicelib.web.admin.signup_links', 'signup_link_revoke', 'MANAGE_QUOTES'),
     ('/staff', 'GET', 'chalicelib.web.admin.staff', 'staff_list', 'MANAGE_STAFF'),
     ('/staff', 'POST', 'chalicelib.web.admin.staff', 'staff_create', 'MANAGE_STAFF'),
     ('/staff/{user_id}/active', 'POST', 'chalicelib.web.admin.staff', 'staff_set_active', 'MANAGE_STAFF'),

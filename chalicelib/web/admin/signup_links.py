@@ -10,7 +10,10 @@ from chalice import Response
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.roles import Permission
-from chalicelib.web.admin.routing import PageContext, admin_page
+from chalicelib.web.admin.routing import PREFIX, PageContext, admin_page
+from chalicelib.web.responses import redirect
+
+NOTICES = {"revoked": "Signup link revoked: it now shows a 'no longer valid' page."}
 
 
 def _page(
@@ -24,10 +27,12 @@ def _page(
     from chalicelib.domain.links import Scope
     from chalicelib.domain.quotes import QuoteStatus
     from chalicelib.services.link_mail import default_days
+    from chalicelib.services.manage_links import of_prospects
     from chalicelib.services.manage_quotes import today_of
     from chalicelib.store import contract_templates, customers, quotes
 
-    offered = [t for t in contract_templates.list_all() if t.active and t.options]
+    every = contract_templates.list_all()
+    offered = [t for t in every if t.active and t.options]
     open_quotes = [
         q
         for q in quotes.recent(limit=200)
@@ -44,6 +49,8 @@ def _page(
         error=error,
         made=made,
         sent_to=sent_to,
+        sent=[(link, {t.id: t.name for t in every}.get(link.subject_id, "")) for link in of_prospects()],
+        notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
 
 
@@ -67,3 +74,11 @@ def signup_link_create(ctx: PageContext) -> Response:
         return _page(ctx, 400, error=error)
     # Shown on this answer only (not a redirect: the URL must not sit in a query string or history).
     return _page(ctx, 201, made=url, sent_to=email.strip().lower())
+
+
+@admin_page("/signup-links/{link_id}/revoke", permission=Permission.MANAGE_QUOTES, methods=("POST",))
+def signup_link_revoke(ctx: PageContext, link_id: str) -> Response:
+    from chalicelib.services.manage_links import revoke_link
+
+    revoke_link(link_id, customer_id="", actor=ctx.actor, now=ctx.now)  # a customer's link: not found
+    return redirect(f"{PREFIX}/signup-links?notice=revoked")
