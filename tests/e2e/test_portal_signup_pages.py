@@ -77,6 +77,20 @@ def test_a_prospect_signs_up_and_lands_on_the_card_page(browser: Browser, signup
     assert len(customers.page()[0]) == 1
 
 
+def test_a_prospect_reads_the_offer_in_the_browsers_language_and_becomes_that_customer(
+    browser: Browser, signup_path: str
+) -> None:
+    from chalicelib.domain.portal_labels import labels
+
+    slovak = {"Accept-Language": "sk-SK,sk;q=0.9,en;q=0.5"}
+    page = _body(browser.get(signup_path, headers=slovak))
+    assert labels("sk")["signup_submit"] in page and '<html lang="sk">' in page
+    assert "9,00\xa0€" in page  # Slovak money format
+    assert browser.post(signup_path, FORM, headers=slovak).status_code == 303
+    [customer] = customers.page()[0]
+    assert customer.locale == "sk"  # later emails and portal pages speak Slovak too
+
+
 def _csrf_of(path: str) -> str:
     from chalicelib import bootstrap
     from chalicelib.domain.links import hash_token

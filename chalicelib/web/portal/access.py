@@ -112,7 +112,10 @@ class PortalContext:
 
     @property
     def locale(self) -> str:
-        return portal_locale(self.customer.locale if self.customer else None)
+        """The customer's language; a prospect's (a signup link has no customer yet) from the browser."""
+        if self.customer is None:
+            return from_accept_language(self.request.headers.get("accept-language"))
+        return portal_locale(self.customer.locale)
 
     @property
     def t(self) -> dict[str, str]:
