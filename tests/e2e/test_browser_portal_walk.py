@@ -104,6 +104,7 @@ def test_a_customer_accepts_a_quote_upgrades_saves_a_card_downloads_an_invoice_a
     page.get_by_role("link", name=t["ov_view_quote"]).first.click()
     quote_url = page.url
     expect(page.locator("main")).to_contain_text("Smart thermostat, fitted")
+    expect(page.locator("main")).to_contain_text(t["quote_accept_order_only"])  # one-off items only
     _on_phone(chromium, quote_url, "portal-quote")
     page.get_by_role("checkbox", name=t["quote_accept_terms"]).check()
     page.get_by_role("button", name=t["quote_accept_button"].split("{")[0].strip()).click()

@@ -44,6 +44,7 @@ def test_a_quote_link_shows_the_quote_and_accepting_emails_a_portal_link(
     assert "every month" in html and "once" in html
     assert "Minimum term" in html and "12 × month" in html
     assert "Accept quote" in html and 'name="accept_terms"' in html
+    assert "starts your contract today; one-off items become an order" in html  # both kinds of line
     assert quotes.get(world.quote.id).status.value == "viewed"  # staff see the customer opened it
     before = len(contracts.of_customer(world.customer.id))
 

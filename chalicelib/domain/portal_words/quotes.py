@@ -138,6 +138,20 @@ WORDS: dict[str, Words] = {
         "После принятия договор начинается сегодня; разовые позиции становятся заказом.",
         "Після прийняття договір починається сьогодні; разові позиції стають замовленням.",
     ),
+    "quote_accept_order_only": (
+        "Accepting places an order for these items.",
+        "Prijatím objednáte tieto položky.",
+        "L'acceptation passe commande de ces articles.",
+        "После принятия эти позиции будут заказаны.",
+        "Після прийняття ці позиції буде замовлено.",
+    ),
+    "quote_accept_contract_only": (
+        "Accepting starts your contract today.",
+        "Prijatím sa vaša zmluva začína dnes.",
+        "L'acceptation démarre votre contrat aujourd'hui.",
+        "После принятия договор начинается сегодня.",
+        "Після прийняття договір починається сьогодні.",
+    ),
     "quote_decline_title": ("Decline", "Odmietnuť", "Refuser", "Отклонить", "Відхилити"),
     "quote_reason": (
         "Reason (optional)",
