@@ -70,14 +70,14 @@ def _new_contract(admin: Browser, world, **extra) -> str:
 def test_a_contract_is_created_from_the_form_and_shown_with_its_lines(admin: Browser, world) -> None:
     contract_id = _new_contract(admin, world)
     page = admin.get(f"/admin/contracts/{contract_id}").body.decode()
-    assert "Boiler care" in page and "SN-77" not in page  # items are shown by id on the line
+    assert "Boiler care" in page and "SN-77" in page  # the line's item, by its serial number
     contract = contracts.get(contract_id)
     assert contract.status.value == "active" and contract.lines[0].unit_price_minor == 3000
     assert "€60.00" in page
     listing = admin.get("/admin/contracts").body.decode()
     assert contract.number in listing and "Acme" in listing
     visits = admin.get(f"/admin/contracts/{contract_id}?tab=visits").body.decode()
-    assert contract.lines[0].item_ids[0] in visits
+    assert f'<a href="/admin/items/{contract.lines[0].item_ids[0]}">SN-77</a>' in visits
 
 
 def test_a_bad_line_is_refused_naming_it_and_nothing_is_created(admin: Browser, world) -> None:

@@ -169,6 +169,7 @@ def _screen(
     if tab == "history" and ctx.query.get("as_of"):
         as_of = _as_of(contract, ctx.query["as_of"], ctx.now)
     named = products.get_many([line.product_id for line in contract.lines if line.product_id])
+    planned = visits.of_contract(contract.id) if tab == "visits" else []
     return ctx.render(
         "admin/contract.html",
         status,
@@ -186,13 +187,22 @@ def _screen(
         history=contracts.versions(contract.id) if tab == "history" else [],
         dunning=_dunning(contract.id) if tab == "history" else None,
         as_of=as_of,
-        visits=visits.of_contract(contract.id) if tab == "visits" else [],
+        visits=planned,
         ratings=_ratings(contract.id) if tab == "visits" else {},
+        serials=_serials(contract, planned),
         preview=preview,
         form=ctx.form,
         error=error,
         notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
+
+
+def _serials(contract: Contract, planned: list[Any]) -> dict[str, str]:
+    """Item id -> serial number, for the lines and visits shown: one batch read, none without items."""
+    from chalicelib.store import items
+
+    wanted = [i for line in contract.lines for i in line.item_ids] + [v.item_id for v in planned]
+    return {item.id: item.serial for item in items.get_many(wanted)} if wanted else {}
 
 
 def _ratings(contract_id: str) -> dict[str, int]:
