@@ -56,6 +56,20 @@ class TemplateOption:
 
 
 @dataclass(frozen=True)
+class TemplatePlan:
+    """The plan itself, priced per period: what a signup from the template starts with, before options."""
+
+    label: str
+    price_minor: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"label": self.label, "price_minor": self.price_minor}
+
+
+MAX_PLAN_PRICE = 100_000_000  # minor units per period
+
+
+@dataclass(frozen=True)
 class HealthCondition:
     """What a healthy contract satisfies, e.g. days_past_due <= 14."""
 
@@ -102,6 +116,7 @@ class ContractTemplate:
     retry_days: tuple[int, ...] = DEFAULT_RETRY_DAYS
     dunning_days: tuple[int, int, int] = DEFAULT_DUNNING_DAYS
     options: tuple[TemplateOption, ...] = field(default_factory=tuple)
+    plan: TemplatePlan | None = None  # signup links offer it (B6); staff contracts list their own lines
     health: tuple[HealthCondition, ...] = field(default_factory=tuple)
     emails: tuple[StageEmail, ...] = field(default_factory=tuple)  # in EMAIL_STAGES order
 
@@ -136,9 +151,14 @@ class ContractTemplate:
             "invoice_series": self.invoice_series,
             "retry_days": list(self.retry_days),
             "dunning_days": list(self.dunning_days),
+            "plan": self.plan.as_json() if self.plan else None,
             "health": [c.as_json() for c in self.health],
             "emails": {e.stage: {"subject": e.subject, "body": e.body} for e in self.emails},
         }
+
+    @property
+    def plan_label(self) -> str:
+        return (self.plan.label if self.plan else "") or self.name
 
     def email(self, stage: str) -> StageEmail | None:
         return next((e for e in self.emails if e.stage == stage), None)
@@ -357,10 +377,27 @@ def validate_template(template_id: str, data: dict[str, Any]) -> ContractTemplat
         retry_days=_retry_days(data.get("retry_days", DEFAULT_RETRY_DAYS)),
         dunning_days=_dunning_days(data.get("dunning_days", DEFAULT_DUNNING_DAYS)),
         options=_options(data.get("options") or []),
+        plan=_plan(data.get("plan")),
         # Both live in the stored terms; items saved before B22 have neither.
         health=_health(data.get("health") or []),
         emails=_emails(data.get("emails") or {}),
     )
+
+
+def _plan(raw: Any) -> TemplatePlan | None:
+    """{"label", "price_minor"}: no plan without a price; an empty label reads as the template's name."""
+    if raw in (None, "", {}):
+        return None
+    if not isinstance(raw, dict):
+        raise ValidationError("plan must be an object with label and price_minor", field="plan")
+    price = raw.get("price_minor")
+    if price in (None, ""):
+        return None
+    if not isinstance(price, int) or isinstance(price, bool) or not 0 <= price <= MAX_PLAN_PRICE:
+        raise ValidationError(
+            f"plan.price_minor must be a whole number from 0 to {MAX_PLAN_PRICE}", field="plan.price_minor"
+        )
+    return TemplatePlan(label=str(raw.get("label") or "").strip()[:100], price_minor=price)
 
 
 def _days(raw: Any, name: str, most: int) -> tuple[int, ...]:

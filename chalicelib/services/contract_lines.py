@@ -139,6 +139,25 @@ def parse_lines(
     return lines
 
 
+def plan_lines(template: ContractTemplate, currency: str) -> list[Line]:
+    """The template's plan as a contract line (a signup from the template starts with it), or none."""
+    if template.plan is None:
+        return []
+    if currency != template.currency:
+        raise ValidationError(
+            f"the template's plan is priced in {template.currency}, the contract is in {currency}",
+            field="currency",
+        )
+    line = Line(
+        id=new_id(),
+        product_id="",
+        description=template.plan_label,
+        quantity=Decimal(1),
+        unit_price_minor=template.plan.price_minor,
+    )
+    return [line]
+
+
 def option_lines(template: ContractTemplate, codes: Any, currency: str) -> list[Line]:
     """The template's options the customer chose, priced as the template says."""
     if not isinstance(codes, list):

@@ -201,7 +201,7 @@ def create_signup_link(
 
 
 def signup_template(template_id: str) -> Any:
-    """A template a prospect can sign up for: offered, with options to choose (its contract's lines)."""
+    """A template a prospect can sign up for: offered, with a plan or options (its contract's lines)."""
     from chalicelib.store import contract_templates
 
     try:
@@ -210,9 +210,9 @@ def signup_template(template_id: str) -> Any:
         raise ValidationError(f"no contract template {template_id!r}", field="subject_id") from None
     if not template.active:
         raise ValidationError(f"template {template.name} is no longer offered", field="subject_id")
-    if not template.options:
+    if not template.options and template.plan is None:
         raise ValidationError(
-            f"template {template.name} has no options to sign up for: send a quote instead",
+            f"template {template.name} has no plan price or options to sign up for: send a quote instead",
             field="subject_id",
         )
     return template

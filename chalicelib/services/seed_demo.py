@@ -171,6 +171,7 @@ def _seed_contract(customer_id: str, now: datetime) -> int:
                 {"code": "hotline", "label": "24/7 hotline", "price_minor": 900, "setup_fee_minor": 2500},
                 {"code": "spare-parts", "label": "Spare parts included", "price_minor": 1500},
             ],
+            "plan": {"label": "Boiler maintenance", "price_minor": 4900},  # what signup links offer
             "emails": {"visit_done": VISIT_DONE_EMAIL},
         },
         actor=SYSTEM,

@@ -112,7 +112,8 @@ def still_open(offer: Offer, now: datetime) -> bool:
 
     if offer.quote is not None:
         return offer.quote.status_on(today_of(offer.quote, now)) in (QuoteStatus.SENT, QuoteStatus.VIEWED)
-    return offer.template is not None and offer.template.active and bool(offer.template.options)
+    template = offer.template
+    return template is not None and template.active and bool(template.options or template.plan)
 
 
 def prefill(offer: Offer) -> dict[str, str]:
@@ -194,7 +195,7 @@ def check(offer: Offer, form: dict[str, str], *, locale: str) -> Details:
     if offer.quote is None:
         if offer.template is None:
             raise LinkUnknown("this link is not valid")
-        if not codes:
+        if not codes and offer.template.plan is None:
             raise ValidationError("choose at least one option", field="options")
         option_lines(offer.template, codes, offer.currency)  # each code offered by the template
     else:
@@ -276,10 +277,14 @@ def _contract(
         accepted = accept_quote(offer.quote.id, actor=actor, now=now)
         return accepted.contract, accepted.order
     assert offer.template is not None
-    data = {"customer_id": customer.id, "options": details.options, "timezone": customer.timezone}
-    contract = build_contract(data, offer.template, now=now)
+    from chalicelib.services.contract_lines import option_lines, plan_lines
+
+    template = offer.template
+    lines = plan_lines(template, offer.currency) + option_lines(template, details.options, offer.currency)
+    data = {"customer_id": customer.id, "timezone": customer.timezone}
+    contract = build_contract(data, template, now=now, lines=lines)
     contract = replace(contract, status=move(contract.status, "activate"))
-    summary = f"signed up for {offer.template.name} with {len(contract.lines)} option(s)"
+    summary = f"signed up for {template.name} with {len(details.options)} option(s)"
     saved = persist([contracts.Saved(None, contract, "contract.created", summary)], actor, now)[0]
     return saved, None
 

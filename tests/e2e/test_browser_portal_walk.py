@@ -55,6 +55,8 @@ def test_a_prospect_signs_up_on_a_phone_from_the_signup_link(chromium: Browser, 
         phone = context.new_page()
         phone.goto(links["signup"])
         expect(phone.locator("h1")).to_contain_text("Boiler care")
+        expect(phone.locator("main")).to_contain_text("Boiler maintenance")  # the plan, with its price
+        expect(phone.locator("main")).to_contain_text("€49.00")
         _shot(phone, "portal-signup-phone")
         phone.get_by_role("checkbox", name=re.compile("Spare parts included")).check()
         phone.get_by_label("Company name").fill("Kaviareň Horizont s.r.o.")
@@ -72,6 +74,8 @@ def test_a_prospect_signs_up_on_a_phone_from_the_signup_link(chromium: Browser, 
         body = phone.locator("main")
         expect(body).to_contain_text("Boiler care")
         expect(body).to_contain_text("Spare parts included")
+        expect(body).to_contain_text("Boiler maintenance")
+        expect(body).to_contain_text("€64.00")  # the next invoice: plan and option
         expect(body).to_contain_text("active")
         _shot(phone, "portal-signed-up-phone")
         used = phone.goto(links["signup"])

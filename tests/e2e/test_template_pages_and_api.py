@@ -138,10 +138,16 @@ def test_a_template_is_built_on_the_page_and_edited_with_history(admin: Browser)
         ("remote", 12000, 5000),
         ("parts", 8990, 0),
     ]
+    assert template.plan is None
+    with_plan = {**FORM, "plan_label": "Yearly boiler check", "plan_price": "149,00"}
+    admin.post(f"/admin/templates/{template.id}", with_plan)
+    assert contract_templates.get(template.id).plan.price_minor == 14900
+    edit = admin.get(f"/admin/templates/{template.id}").body.decode()
+    assert 'value="Yearly boiler check"' in edit and 'value="149.00"' in edit
     admin.post(f"/admin/templates/{template.id}", {**FORM, "notice_days": "90", "active": "0"})
     changed = contract_templates.get(template.id)
-    assert changed.notice_days == 90 and changed.active is False
-    [update, _create] = audit.for_entity("template", template.id)
+    assert changed.notice_days == 90 and changed.active is False and changed.plan is None  # emptied
+    [update, _plan, _create] = audit.for_entity("template", template.id)
     assert ("notice_days", 60, 90) in update.changes()
     assert "inactive" in admin.get("/admin/templates").body.decode()
 
@@ -154,6 +160,7 @@ def test_bad_template_input_is_named_and_nothing_is_stored(admin: Browser) -> No
         ({"options": "just a label"}, "option line 1: write code"),
         ({"reminder_days": "30, soon"}, "reminder days must be whole numbers"),
         ({"term_periods": "-1"}, "term_periods must be between 1 and 600"),
+        ({"plan_price": "a lot"}, "plan_price"),
     ]:
         response = admin.post("/admin/templates", {**FORM, **change})
         assert response.status_code == 400 and message in response.body.decode(), change

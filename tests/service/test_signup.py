@@ -160,3 +160,39 @@ def test_staff_cannot_make_a_signup_link_for_a_template_without_options(shop: Ca
     with pytest.raises(ValidationError) as error:
         create_signup_link("template", shop.template.id, email="not an email", actor=STAFF, now=now())
     assert error.value.field == "email"
+
+
+def test_a_template_with_a_plan_starts_with_the_plan_and_options_are_optional(shop: Catalogue) -> None:
+    from chalicelib.services.manage_templates import create_template
+
+    planned = create_template(
+        {
+            "name": "Boiler care",
+            "currency": "EUR",
+            "period": "monthly",
+            "plan": {"label": "Boiler maintenance", "price_minor": 4900},
+            "options": [{"code": "parts", "label": "Spare parts", "price_minor": 1500}],
+        },
+        actor=SYSTEM,
+        now=now(),
+    )
+    _made, url = create_signup_link("template", planned.id, actor=STAFF, now=now())
+    plain = {k: v for k, v in FORM.items() if k != "option_hotline"}
+    done = signup.sign_up(_link(url), plain, locale="en", now=now())
+    [contract] = contracts.of_customer(done.customer.id)
+    assert [(ln.description, ln.unit_price_minor, ln.option_code) for ln in contract.lines] == [
+        ("Boiler maintenance", 4900, "")
+    ]
+    _made, url = create_signup_link("template", planned.id, actor=STAFF, now=now())
+    both = signup.sign_up(
+        _link(url), {**plain, "email": "e@epsilon.example", "option_parts": "1"}, locale="en", now=now()
+    )
+    [contract] = contracts.of_customer(both.customer.id)
+    assert [ln.option_code for ln in contract.lines] == ["", "parts"]
+    assert contract.period_amount(contract.start_date) == 4900 + 1500
+    priced = create_template(
+        {"name": "Plan only", "currency": "EUR", "period": "monthly", "plan": {"price_minor": 900}},
+        actor=SYSTEM,
+        now=now(),
+    )
+    assert create_signup_link("template", priced.id, actor=STAFF, now=now())[0].subject_id == priced.id

@@ -68,12 +68,29 @@ def test_options_with_prices_and_setup_fees() -> None:
         ({"options": [{"code": "x", "label": "X", "price_minor": -1}]}, "options[0].price_minor"),
         ({"options": [{"code": "x", "label": "X", "price_minor": 12.5}]}, "options[0].price_minor"),
         ({"options": [{"code": "x", "label": "X"}, {"code": "x", "label": "Y"}]}, "options[1].code"),
+        ({"plan": {"price_minor": -1}}, "plan.price_minor"),
+        ({"plan": {"price_minor": "49"}}, "plan.price_minor"),
+        ({"plan": "49.00"}, "plan"),
     ],
 )
 def test_each_bad_field_is_named(change, field) -> None:
     with pytest.raises(ValidationError) as error:
         validate_template("t1", {**BASIC, **change})
     assert error.value.field == field
+
+
+def test_a_plan_price_is_kept_in_the_terms_and_named_after_the_template_unless_labelled() -> None:
+    template = validate_template("t1", {**BASIC, "plan": {"price_minor": 4900}})
+    assert (template.plan_label, template.plan.price_minor) == ("Boiler maintenance", 4900)
+    assert template.terms()["plan"] == {"label": "", "price_minor": 4900}
+    renamed = validate_template("t1", {**template.terms(), "name": "Boiler care plus"})
+    assert renamed.plan_label == "Boiler care plus"  # an unlabelled plan follows the name
+    labelled = validate_template("t1", {**BASIC, "plan": {"label": "Annual check", "price_minor": 0}})
+    assert labelled.plan_label == "Annual check" and labelled.plan.price_minor == 0
+    assert validate_template("t1", {**BASIC, "plan": {"label": "No price"}}).plan is None
+    assert (
+        validate_template("t1", BASIC).plan is None and validate_template("t1", BASIC).terms()["plan"] is None
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,13 @@ WORDS: dict[str, Words] = {
     "signup_plan": ("Plan", "Program", "Formule", "Тариф", "Тариф"),
     "signup_billed": ("Billed every", "Účtované každý", "Facturé chaque", "Оплата каждый", "Оплата кожен"),
     "signup_options": ("Options", "Doplnky", "Options", "Опции", "Опції"),
+    "signup_options_optional": (
+        "Add any you want; you can change them later.",
+        "Pridajte si, čo chcete; neskôr ich môžete zmeniť.",
+        "Ajoutez celles que vous voulez ; vous pourrez les changer plus tard.",
+        "Добавьте нужные; позже их можно изменить.",
+        "Додайте потрібні; пізніше їх можна змінити.",
+    ),
     "signup_options_help": (
         "Choose at least one.",
         "Vyberte aspoň jeden.",

@@ -32,7 +32,7 @@ def _page(
     from chalicelib.store import contract_templates, customers, quotes
 
     every = contract_templates.list_all()
-    offered = [t for t in every if t.active and t.options]
+    offered = [t for t in every if t.active and (t.options or t.plan)]
     open_quotes = [
         q
         for q in quotes.recent(limit=200)

@@ -61,6 +61,17 @@ def _options(text: str, currency: str) -> list[dict[str, Any]]:
     return options
 
 
+def _plan(form: dict[str, str], currency: str) -> dict[str, Any] | None:
+    """The plan's price per period, for signup links (empty: the template has no plan of its own)."""
+    price = (form.get("plan_price") or "").strip()
+    if not price:
+        return None
+    return {
+        "label": (form.get("plan_label") or "").strip(),
+        "price_minor": parse_amount(price, currency, field="plan_price"),
+    }
+
+
 def _condition(line: str, number: int) -> dict[str, Any]:
     """One line of "metric op value", e.g. days_past_due <= 14, checked here so errors name the line."""
     where = f"health line {number}"
@@ -127,6 +138,7 @@ def _data(form: dict[str, str]) -> dict[str, Any]:
         "active": "1" in form.get("active", "1").split(","),
         "reminder_days": [int(d) for d in reminders] or [30, 7],
         "options": _options(form.get("options", ""), currency),
+        "plan": _plan(form, currency),
         "health": _health(form.get("health", "")),
         "emails": _emails(form),
         **{name: form.get(name, "") for name in _NUMBERS},
@@ -139,7 +151,7 @@ def _form(template: ContractTemplate) -> dict[str, str]:
         f"{plain_amount(o.setup_fee_minor, template.currency)}"
         for o in template.options
     ]
-    terms = {k: v for k, v in template.terms().items() if k not in ("health", "emails")}
+    terms = {k: v for k, v in template.terms().items() if k not in ("health", "emails", "plan")}
     emails = {
         f"email_{e.stage}_{part}": text
         for e in template.emails
@@ -152,6 +164,8 @@ def _form(template: ContractTemplate) -> dict[str, str]:
         "retry_days": ", ".join(str(d) for d in template.retry_days),
         "dunning_days": ", ".join(str(d) for d in template.dunning_days),
         "options": "\n".join(lines),
+        "plan_label": template.plan.label if template.plan else "",
+        "plan_price": plain_amount(template.plan.price_minor, template.currency) if template.plan else "",
         "health": "\n".join(c.text for c in template.health),
         **emails,
         "auto_renew": "1" if template.auto_renew else "",

@@ -59,6 +59,14 @@ TEMPLATE: dict[str, Any] = {
                 },
             },
         },
+        "plan": {
+            "type": ["object", "null"],
+            "description": "the plan's own price per period: a signup link for the template starts with it",
+            "properties": {
+                "label": {"type": "string", "description": "default: the template's name"},
+                "price_minor": {"type": "integer", "minimum": 0},
+            },
+        },
         "health": {
             "type": "array",
             "description": "B22: a contract is healthy while every condition holds, e.g. days_past_due <= 14",

@@ -68,8 +68,15 @@ def _offer_view(offer: Offer, ctx: PortalContext) -> dict[str, Any]:
     ]
     quote = offer.quote
     country = ctx.settings.company_country
+    plan = offer.template.plan if offer.template and quote is None else None
     return {
         "name": offer.name,
+        "plan": {
+            "label": offer.template.plan_label if offer.template else "",
+            "price": ctx.t["signup_option_price"].format(price=money(plan.price_minor), period=period),
+        }
+        if plan
+        else None,
         "period": period,
         "options": options,
         "quote": quote,
