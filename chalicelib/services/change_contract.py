@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.contract_lifecycle import ensure_changeable
@@ -32,6 +32,9 @@ from chalicelib.domain.periods import local_date, parse_day
 from chalicelib.services.contract_lines import Pricing, check_items, discount_of, option_lines, parse_lines
 from chalicelib.services.manage_contracts import check_version, persist
 from chalicelib.store import contracts
+
+if TYPE_CHECKING:
+    from chalicelib.domain.contract_templates import ContractTemplate
 
 KINDS = ("price", "quantity", "discount", "add_line", "remove_line", "items", "bill_now", "cancel")
 
@@ -64,22 +67,34 @@ def _price(raw: Any) -> int:
     return raw
 
 
-def plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) -> Plan:
+def plan(
+    contract: Contract,
+    kind: str,
+    data: dict[str, Any],
+    now: datetime,
+    *,
+    template: ContractTemplate | None = None,
+) -> Plan:
     """What `kind` would do to the contract now; nothing is saved.
 
     With the template's "upgrades_now", a change that lowers the period price waits for the period end.
+    `template`: the contract's, when the caller has read it (adding an option prices it from there).
     """
-    planned = _plan(contract, kind, data, now)
+    planned = _plan(contract, kind, data, now, template)
     downgrade_waits = (
         contract.terms.proration == "upgrades_now"
         and str(data.get("when") or "template") == "template"
         and kind in ("price", "quantity", "discount", "remove_line")
         and planned.after.period_amount(planned.day) < contract.period_amount(planned.day)
     )
-    return _plan(contract, kind, {**data, "when": "period_end"}, now) if downgrade_waits else planned
+    if not downgrade_waits:
+        return planned
+    return _plan(contract, kind, {**data, "when": "period_end"}, now, template)
 
 
-def _plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) -> Plan:
+def _plan(
+    contract: Contract, kind: str, data: dict[str, Any], now: datetime, template: ContractTemplate | None
+) -> Plan:
     if kind not in KINDS:
         raise ValidationError(f"kind must be one of {', '.join(KINDS)}", field="kind")
     ensure_changeable(contract.status)
@@ -102,7 +117,7 @@ def _plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) ->
     if kind == "add_line":
         raw = data.get("line") or {}
         if isinstance(raw, dict) and raw.get("option_code"):
-            new = _option_line(contract, raw)
+            new = _option_line(contract, raw, template)
         else:
             pricing = Pricing(money, contract.price_list_id)
             new = parse_lines([raw], pricing, contract.customer_id, field="line")[0]
@@ -132,11 +147,11 @@ def _plan(contract: Contract, kind: str, data: dict[str, Any], now: datetime) ->
     return _settled(contract, after, day, now, f"{summary} from {day}")
 
 
-def _option_line(contract: Contract, raw: dict[str, Any]) -> Line:
+def _option_line(contract: Contract, raw: dict[str, Any], template: ContractTemplate | None) -> Line:
     """One of the template's options (B23), priced as the template offers it now."""
     from chalicelib.store import contract_templates
 
-    template = contract_templates.get(contract.template_id)
+    template = template or contract_templates.get(contract.template_id)
     line = option_lines(template, [str(raw["option_code"])], contract.currency)[0]
     return replace(line, quantity=parse_quantity(str(raw.get("quantity", "1")), field="line.quantity"))
 

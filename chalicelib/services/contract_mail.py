@@ -13,7 +13,8 @@ from chalicelib.domain.errors import DomainError, NotFound
 log = logging.getLogger(__name__)
 
 
-def _values(contract: Contract, **extra: Any) -> dict[str, Any]:
+def contract_values(contract: Contract, **extra: Any) -> dict[str, Any]:
+    """The values every email about `contract` can use: its customer, its dates, our company; plus `extra`."""
     from chalicelib.store import customers
 
     customer = customers.get(contract.customer_id)
@@ -69,7 +70,7 @@ def send_stage_emails(changes: list[tuple[str, Contract | None, Contract]], now:
             if template.email(stage) is None:
                 continue
             extra = {"cancel_date": after.cancellation.effective.isoformat()} if after.cancellation else {}
-            values = _values(after, **extra)
+            values = contract_values(after, **extra)
             rendered = render_stage_email(template, stage, values)
         except DomainError as error:
             # The change is saved already: a template that cannot be rendered must not undo that.
@@ -85,7 +86,7 @@ def send_renewal_reminder(contract: Contract, days: int, now: datetime) -> list[
     """To the customer and to the contract's salesperson; returns who was written to."""
     from chalicelib.store import staff
 
-    values = _values(contract, days_left=days, auto_renew=contract.terms.auto_renew)
+    values = contract_values(contract, days_left=days, auto_renew=contract.terms.auto_renew)
     subject, text = _stage_text(contract, "renewal_reminder", values)
     sent = []
     if values["customer_email"]:

@@ -56,11 +56,15 @@ def existing(rated: RatedVisit) -> Feedback | None:
     return feedback.get(rated.contract.id, rated.visit.key)
 
 
-def give_feedback(link: Link, data: dict[str, Any], *, now: datetime) -> Feedback:
-    """ValidationError (rating, comment) or AlreadyRated (409) before anything else is written."""
+def give_feedback(
+    link: Link, data: dict[str, Any], *, now: datetime, rated: RatedVisit | None = None
+) -> Feedback:
+    """ValidationError (rating, comment) or AlreadyRated (409) before anything else is written.
+
+    `rated`: the link's visit when the caller has read it already (visit_of_link(link))."""
     from chalicelib.store import feedback
 
-    rated = visit_of_link(link)
+    rated = rated or visit_of_link(link)
     rating = validate_rating(data)
     given = Feedback(
         contract_id=rated.contract.id,

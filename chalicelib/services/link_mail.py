@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import bootstrap
+from chalicelib.config import MAX_LINK_DAYS
 from chalicelib.domain import links as rules
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.customer import Customer
@@ -21,7 +22,6 @@ from chalicelib.domain.portal_labels import labels, portal_locale
 from chalicelib.services import manage_links
 
 NO_EMAIL = "no_email"
-MAX_DAYS = 365
 # Staff send these from the customer's links page; feedback links go out after a service visit only.
 SENDABLE = (Scope.PORTAL, Scope.QUOTE, Scope.INVOICE_PAYMENT, Scope.CARD_UPDATE, Scope.SIGNUP)
 
@@ -38,12 +38,12 @@ def default_days(scope: Scope) -> int:
 
 
 def lifetime(scope: Scope, days: int | str | None = None) -> timedelta:
-    """`days` as typed by staff (1 to MAX_DAYS), or the scope's default when empty."""
+    """`days` as typed by staff (1 to MAX_LINK_DAYS), or the scope's default when empty."""
     if days is None or (isinstance(days, str) and not days.strip()):
         return timedelta(days=default_days(scope))
     text = str(days).strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
-        raise ValidationError(f"days must be a whole number from 1 to {MAX_DAYS}", field="days")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LINK_DAYS:
+        raise ValidationError(f"days must be a whole number from 1 to {MAX_LINK_DAYS}", field="days")
     return timedelta(days=int(text))
 
 
@@ -83,7 +83,7 @@ def _subject(scope: Scope, customer: Customer, subject_id: str, now: datetime) -
             raise ValidationError(f"no invoice {subject_id!r}", field="subject_id") from None
         if invoice.customer_id != customer.id or invoice.is_draft:
             raise ValidationError(f"invoice {invoice.number} is not this customer's", field="subject_id")
-        if not (invoice.owes and invoice.open_minor > 0):
+        if invoice.open_minor <= 0:  # open only on an issued invoice (not a credit note or pro-forma)
             raise ValidationError(f"invoice {invoice.number} has nothing left to pay", field="subject_id")
         return "invoice", invoice.id, invoice.number
     raise ValidationError(f"{scope.value} links are not sent by hand", field="scope")
@@ -111,18 +111,7 @@ def send_link(
     if not customer.email:
         raise ValidationError(f"{customer.name} has no email address to send the link to", field="email")
     subject_type, subject, number = _subject(scope, customer, subject_id, now)
-    expires_in = lifetime(scope, days)
-    link, token = manage_links.create_link(
-        scope,
-        subject,
-        customer_id=customer.id,
-        subject_type=subject_type,
-        actor=actor,
-        now=now,
-        expires_in=expires_in,
-    )
-    _send(f"link_{scope.value}", customer, link, token, now, number=number)
-    return link
+    return _issue(customer, scope, subject_type, subject, days=days, actor=actor, now=now, number=number)[0]
 
 
 def send_card_update_link(customer_id: str, *, actor: Actor, now: datetime) -> Link:
@@ -138,24 +127,45 @@ def send_portal_link(customer_id: str, *, actor: Actor, now: datetime) -> str:
     customer = customers.get(customer_id)
     if not customer.email:
         return ""
-    send_link(customer.id, Scope.PORTAL, actor=actor, now=now)
+    issue_portal_link(customer, actor=actor, now=now)
     return rules.mask_email(customer.email)
 
 
 def issue_portal_link(customer: Customer, *, actor: Actor, now: datetime) -> str:
     """A new portal link for `customer` (just signed up), emailed to them when they have an address;
     returns its token, for the page that takes them there at once."""
+    return _issue(customer, Scope.PORTAL, "customer", customer.id, actor=actor, now=now)[1]
+
+
+def _issue(
+    customer: Customer,
+    scope: Scope,
+    subject_type: str,
+    subject_id: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    days: int | str | None = None,
+    number: str = "",
+    template: str = "",
+) -> tuple[Link, str]:
+    """A new link of the customer's valid for `days` (else the scope's default), emailed to the address
+    on file when there is one (templates/email/link_<scope>, or `template`); returns it and its token."""
+    valid_for = lifetime(scope, days)
     link, token = manage_links.create_link(
-        Scope.PORTAL,
-        customer.id,
+        scope,
+        subject_id,
         customer_id=customer.id,
+        subject_type=subject_type,
         actor=actor,
         now=now,
-        expires_in=lifetime(Scope.PORTAL),
+        expires_in=valid_for,
     )
     if customer.email:
-        _send("link_portal", customer, link, token, now)
-    return token
+        url = link_url(link, token)
+        template = template or f"link_{scope.value}"
+        _mail(customer.email, template, customer.locale, customer.name, link, url, now, number=number)
+    return link, token
 
 
 def create_signup_link(
@@ -235,21 +245,16 @@ def send_fresh_link(old: Link, *, now: datetime) -> str:
     if customer is None or not customer.email:
         raise ValidationError("there is no email address on file", field=NO_EMAIL)
     manage_links.renewal_allowed(old, now)
-    link, token = manage_links.create_link(
+    _issue(
+        customer,
         old.scope,
+        old.subject_type,
         old.subject_id,
-        customer_id=customer.id,
-        subject_type=old.subject_type,
         actor=rules.customer_actor(customer.id),
         now=now,
+        template="link_fresh",
     )
-    _send("link_fresh", customer, link, token, now)
     return rules.mask_email(customer.email)
-
-
-def _send(template: str, customer: Customer, link: Link, token: str, now: datetime, number: str = "") -> None:
-    url = link_url(link, token)
-    _mail(customer.email, template, customer.locale, customer.name, link, url, now, number=number)
 
 
 def _mail(

@@ -1,9 +1,9 @@
 """The customer cancels a contract from the portal (B12): with a reason, effective per the notice period
-of the contract's terms (domain.cancel_notice), through change_contract's "cancel" like staff do."""
+of the contract's terms (domain.cancel_notice), planned by change_contract's "cancel" like staff do."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from chalicelib.domain.audit import Actor
@@ -11,7 +11,7 @@ from chalicelib.domain.cancel_notice import CUSTOMER_REASONS, cancel_date, ends_
 from chalicelib.domain.contracts import Contract
 from chalicelib.domain.errors import ValidationError
 from chalicelib.domain.periods import local_date
-from chalicelib.services.change_contract import Plan
+from chalicelib.services.change_contract import Plan, plan
 
 MAX_NOTE = 500
 
@@ -46,7 +46,7 @@ def _request(reason: str, note: str, confirmed: bool) -> tuple[str, str]:
 
 
 def cancel_contract(
-    contract_id: str,
+    contract: Contract,
     *,
     reason: str,
     note: str,
@@ -55,27 +55,29 @@ def cancel_contract(
     actor: Actor,
     now: datetime,
 ) -> Plan:
-    """Cancels from the notice date; the stored contract must still be `version` (else 409)."""
-    from chalicelib.services.change_contract import change_contract
-    from chalicelib.services.manage_contracts import check_version
+    """Cancels from the notice date. `contract`: as stored (read consistently by the caller), which must
+    still be `version` (else Conflict)."""
+    from chalicelib.services.manage_contracts import check_version, persist
     from chalicelib.store import contracts
 
     reason, note = _request(reason, note, confirmed)
-    before = contracts.get(contract_id, consistent=True)
-    check_version(before, version)
-    if before.cancellation is not None:
+    check_version(contract, version)
+    if contract.cancellation is not None:  # before ensure_changeable: the same answer once it has ended
         raise ValidationError(
-            f"the contract is already cancelled from {before.cancellation.effective}", field="status"
+            f"the contract is already cancelled from {contract.cancellation.effective}", field="status"
         )
-    day = offer(before, now).effective
+    day = offer(contract, now).effective
     data = {"reason": reason, "note": note, "when": "date", "effective_date": day.isoformat()}
-    done = change_contract(contract_id, "cancel", data, version=version, actor=actor, now=now)
+    planned = plan(contract, "cancel", data, now)
+    change = contracts.Saved(contract, planned.after, "contract.cancel", planned.summary)
+    done = replace(planned, after=persist([change], actor, now)[0])
     _tell(done, reason, note, now)
     return done
 
 
 def _tell(done: Plan, reason: str, note: str, now: datetime) -> None:
-    from chalicelib.services.self_service_mail import confirm_to_customer, tell_staff
+    from chalicelib.services.self_service_mail import tell
+    from chalicelib.store import customers
 
     contract = done.after
     values = {
@@ -87,5 +89,5 @@ def _tell(done: Plan, reason: str, note: str, now: datetime) -> None:
         "currency": contract.currency,
         "net_minor": done.net_minor,
     }
-    tell_staff("portal_cancel_staff", contract.customer_id, values, contract.salesperson_id, now)
-    confirm_to_customer("portal_cancel_done", contract.customer_id, values, now)
+    customer = customers.get(contract.customer_id)
+    tell("cancel", customer, values, now=now, salesperson_id=contract.salesperson_id)

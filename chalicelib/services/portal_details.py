@@ -32,13 +32,13 @@ class Details:
     address: Address | None  # the billing address (the customer's address)
 
 
-def details_of(customer_id: str) -> Details:
+def details_of(customer: Customer) -> Details:
+    """The customer's main contact and billing address beside the customer record the caller has."""
     from chalicelib.domain.errors import NotFound
-    from chalicelib.store import addresses, customers, people
+    from chalicelib.store import addresses, people
 
-    customer = customers.get(customer_id)
-    members = sorted(people.members_of(customer_id), key=lambda m: (not m.primary, m.person_id))
-    primary = next((m for m in members if m.primary), None)
+    primaries = [m for m in people.members_of(customer.id) if m.primary]
+    primary = min(primaries, key=lambda m: m.person_id, default=None)
     contact = None
     if primary is not None:
         try:
@@ -83,9 +83,9 @@ def update_details(customer_id: str, form: dict[str, str], *, actor: Actor, now:
     from chalicelib.services.manage_addresses import create_address, update_address
     from chalicelib.services.manage_customers import update_customer
     from chalicelib.services.manage_people import update_person
-    from chalicelib.store import addresses
+    from chalicelib.store import addresses, customers
 
-    before = details_of(customer_id)
+    before = details_of(customers.get(customer_id))
     customer_data = _posted(form, "", CUSTOMER_FIELDS)
     _prefixed("", validate_customer_fields, {**before.customer.fields(), **customer_data})
     contact_data = _posted(form, "contact_", CONTACT_FIELDS) if before.contact else {}
@@ -94,16 +94,17 @@ def update_details(customer_id: str, form: dict[str, str], *, actor: Actor, now:
     address_data = _address_wanted(form, before.address)
 
     customer = update_customer(customer_id, customer_data, actor=actor, now=now, may_edit_sensitive=False)
-    if before.contact is not None and contact_data:
-        update_person(before.contact.id, contact_data, actor=actor, now=now)
+    contact, address = before.contact, before.address
+    if contact is not None and contact_data:
+        contact = update_person(contact.id, contact_data, actor=actor, now=now)
     if address_data is not None:
-        shared = before.address is not None and set(addresses.used_by(before.address.id)) - {customer.ref}
-        if before.address is not None and not shared:
-            update_address(before.address.id, address_data, actor=actor, now=now)
+        shared = address is not None and set(addresses.used_by(address.id)) - {customer.ref}
+        if address is not None and not shared:
+            address = update_address(address.id, address_data, actor=actor, now=now)
         else:
-            created = create_address(address_data, actor=actor, now=now)
-            update_customer(customer_id, {"address_id": created.id}, actor=actor, now=now)
-    after = details_of(customer_id)
+            address = create_address(address_data, actor=actor, now=now)
+            customer = update_customer(customer_id, {"address_id": address.id}, actor=actor, now=now)
+    after = Details(customer, contact, address)  # as stored: each update returns what it saved
     if after != before:
         _tell(before, after, now)
     return after
@@ -122,9 +123,7 @@ def _changes(before: Details, after: Details) -> list[tuple[str, str, str]]:
 
 
 def _tell(before: Details, after: Details, now: datetime) -> None:
-    from chalicelib.services.self_service_mail import confirm_to_customer, tell_staff
+    from chalicelib.services.self_service_mail import tell
 
-    values = {"changes": _changes(before, after)}
-    tell_staff("portal_details_staff", after.customer.id, values, "", now)
     old_email = before.customer.email if before.customer.email != after.customer.email else ""
-    confirm_to_customer("portal_details_done", after.customer.id, values, now, also_to=old_email)
+    tell("details", after.customer, {"changes": _changes(before, after)}, now=now, also_to=old_email)

@@ -51,6 +51,7 @@ class OptionsView:
     level: Level
     rows: tuple[OptionRow, ...]
     main: Line | None  # the first line that is not an option: its quantity may change too
+    template: ContractTemplate | None  # read once: an added option is priced from it
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,15 @@ class Step:
 
 @dataclass(frozen=True)
 class OptionsPlan:
-    before: Contract
+    view: OptionsView  # the contract before, as the form showed it
     after: Contract
     steps: tuple[Step, ...]
     adjustments: tuple[Adjustment, ...]  # prorated credits and charges, then setup fees
     wanted: dict[str, str]  # the form values that make this plan (the confirm form carries them)
+
+    @property
+    def before(self) -> Contract:
+        return self.view.contract
 
     @property
     def day(self) -> date:
@@ -109,7 +114,9 @@ def options_view(contract: Contract) -> OptionsView:
     lines = _ongoing(contract)
     by_code = {line.option_code: line for line in lines if line.option_code}
     template = _template(contract)
-    offered = template.options if template and template.currency == contract.currency else ()
+    if template is not None and template.currency != contract.currency:
+        template = None  # its options are priced in another currency: none offered
+    offered = template.options if template else ()
     rows = []
     for option in offered:
         line = by_code.pop(option.code, None)
@@ -128,7 +135,7 @@ def options_view(contract: Contract) -> OptionsView:
             OptionRow(code, line.description, line.unit_price_minor, 0, line.quantity, line.id, False)
         )
     main = next((line for line in lines if not line.option_code), None)
-    return OptionsView(contract, Level(contract.terms.access_level), tuple(rows), main)
+    return OptionsView(contract, Level(contract.terms.access_level), tuple(rows), main, template)
 
 
 def _wanted(view: OptionsView, form: dict[str, str]) -> tuple[list[Wanted], dict[str, str]]:
@@ -193,7 +200,7 @@ def plan_options(contract: Contract, form: dict[str, str], now: datetime) -> Opt
     for change in changes:
         kind, data = _step(view, change)
         try:
-            planned = plan(current, kind, data, now)
+            planned = plan(current, kind, data, now, template=view.template)
         except ValidationError as error:  # name the row, not change_contract's own field
             raise ValidationError(f"{change.label}: {error.message}", field=change.field) from None
         current = planned.after
@@ -202,28 +209,28 @@ def plan_options(contract: Contract, form: dict[str, str], now: datetime) -> Opt
     today = max(local_date(now, contract.timezone), contract.start_date)
     fees = _setup_fees(view, changes, max(today, min(s.day for s in steps)), now)
     after = replace(current, adjustments=(*current.adjustments, *fees))
-    return OptionsPlan(contract, after, tuple(steps), (*adjustments, *fees), values)
+    return OptionsPlan(view, after, tuple(steps), (*adjustments, *fees), values)
 
 
 def change_options(
-    contract_id: str, form: dict[str, str], *, version: int, actor: Actor, now: datetime
+    contract: Contract, form: dict[str, str], *, version: int, actor: Actor, now: datetime
 ) -> OptionsPlan:
-    """The plan made again on the stored contract and saved as one version; staff and customer told."""
+    """The plan made on the stored contract (read consistently by the caller) and saved as one version,
+    provided it is still `version` (else Conflict); staff and customer told."""
     from chalicelib.services.manage_contracts import check_version, persist
     from chalicelib.store import contracts
 
-    before = contracts.get(contract_id, consistent=True)
-    check_version(before, version)
-    planned = plan_options(before, form, now)
-    change = contracts.Saved(before, planned.after, "contract.portal_options", planned.summary)
-    saved = persist([change], actor, now)[0]
-    done = replace(planned, after=saved)
+    check_version(contract, version)
+    planned = plan_options(contract, form, now)
+    change = contracts.Saved(contract, planned.after, "contract.portal_options", planned.summary)
+    done = replace(planned, after=persist([change], actor, now)[0])
     _tell(done, now)
     return done
 
 
 def _tell(done: OptionsPlan, now: datetime) -> None:
-    from chalicelib.services.self_service_mail import confirm_to_customer, tell_staff
+    from chalicelib.services.self_service_mail import tell
+    from chalicelib.store import customers
 
     contract = done.after
     values = {
@@ -239,5 +246,5 @@ def _tell(done: OptionsPlan, now: datetime) -> None:
         "net_minor": done.net_minor,
         "day": done.day.isoformat(),
     }
-    tell_staff("portal_options_staff", contract.customer_id, values, contract.salesperson_id, now)
-    confirm_to_customer("portal_options_done", contract.customer_id, values, now)
+    customer = customers.get(contract.customer_id)
+    tell("options", customer, values, now=now, salesperson_id=contract.salesperson_id)

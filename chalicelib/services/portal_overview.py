@@ -73,6 +73,7 @@ class Overview:
 class ContractDetail:
     summary: ContractSummary
     address: Address | None
+    card: SavedCard | None  # None without a saved card
     visits: tuple[Visit, ...]  # by date
     serials: dict[str, str]  # item id -> serial, for the visits
     documents: tuple[Invoice, ...]  # its issued documents, newest first
@@ -176,7 +177,7 @@ def overview(customer: Customer, *, now: datetime) -> Overview:
 
 def contract_detail(customer: Customer, contract: Contract, *, now: datetime) -> ContractDetail:
     """One contract of `customer` (the caller checked it is theirs): terms, lines, visits, invoices."""
-    from chalicelib.store import invoices, items, visits
+    from chalicelib.store import cards, invoices, items, visits
 
     if contract.customer_id != customer.id:
         raise ValueError("the contract is not this customer's")
@@ -185,6 +186,7 @@ def contract_detail(customer: Customer, contract: Contract, *, now: datetime) ->
     return ContractDetail(
         summary=summary(contract, now),
         address=_address(customer),
+        card=cards.get(customer.id),
         visits=tuple(planned),
         serials=serials,
         documents=issued(invoices.of_contract(contract.id)),

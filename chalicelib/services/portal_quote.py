@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.errors import Conflict, DomainError, ValidationError
@@ -16,6 +16,10 @@ from chalicelib.domain.money import format_amount
 from chalicelib.domain.quotes import Quote, QuoteStatus
 from chalicelib.services.accept_quote import Accepted
 from chalicelib.services.manage_quotes import today_of
+
+if TYPE_CHECKING:
+    from chalicelib.domain.contracts import Line
+    from chalicelib.services.invoice_tax import Taxer
 
 MAX_MESSAGE = 2000
 MAX_REASON = 1000
@@ -31,9 +35,9 @@ class Totals:
     gross: str
 
 
-def _taxed(quote: Quote, lines: list[Any], our_country: str) -> Any | None:
-    """The lines taxed at the rates an invoice would use; None when a rate is missing."""
-    from chalicelib.domain.billing import InvoiceLine
+def _taxer(quote: Quote, our_country: str) -> tuple[Taxer, bool]:
+    """What taxing the quote's lines needs, read once: the rates for its customer and products, and
+    whether its price list's prices include tax."""
     from chalicelib.services.invoice_tax import Taxer
     from chalicelib.store import price_lists
 
@@ -41,6 +45,19 @@ def _taxed(quote: Quote, lines: list[Any], our_country: str) -> Any | None:
     if quote.price_list_id:
         with contextlib.suppress(DomainError):
             inclusive = price_lists.get(quote.price_list_id).tax_inclusive
+    products = {q.line.product_id for q in quote.lines if q.line.product_id}
+    return Taxer.of([quote.customer_id], products, our_country, {}), inclusive
+
+
+def _group(quote: Quote, lines: list[Line], taxer: Taxer, inclusive: bool, locale: str) -> Totals | None:
+    from chalicelib.domain.billing import InvoiceLine
+
+    if not lines:
+        return None
+
+    def money(minor: int) -> str:
+        return format_amount(minor, quote.currency, locale)
+
     rows = [
         InvoiceLine(
             description=line.description,
@@ -52,27 +69,24 @@ def _taxed(quote: Quote, lines: list[Any], our_country: str) -> Any | None:
         )
         for line in lines
     ]
-    taxer = Taxer.of([quote.customer_id], {r.product_id for r in rows if r.product_id}, our_country, {})
     try:
-        return taxer.tax_lines(quote.customer_id, rows, inclusive)
-    except ValidationError:
-        return None
-
-
-def totals(quote: Quote, lines: list[Any], our_country: str, locale: str) -> Totals | None:
-    if not lines:
-        return None
-    amount = sum((line.period_amount for line in lines), 0)
-    taxed = _taxed(quote, lines, our_country)
-
-    def money(minor: int) -> str:
-        return format_amount(minor, quote.currency, locale)
-
-    if taxed is None:
+        taxed = taxer.tax_lines(quote.customer_id, rows, inclusive)
+    except ValidationError:  # no rate for the customer's region yet: the page says tax is added
+        amount = sum((row.amount_minor for row in rows), 0)
         return Totals(net=money(amount), tax="", gross=money(amount))
     net = sum((g.net_minor for g in taxed.groups), 0)
     tax = sum((g.tax_minor for g in taxed.groups), 0)
     return Totals(net=money(net), tax=money(tax), gross=money(net + tax))
+
+
+def totals(quote: Quote, our_country: str, locale: str) -> tuple[Totals | None, Totals | None]:
+    """The recurring and the one-off lines' totals (None for a group without lines), taxed as an
+    invoice would tax them; the rates, products and price list are read once for both."""
+    taxer, inclusive = _taxer(quote, our_country)
+    return (
+        _group(quote, quote.recurring_lines, taxer, inclusive, locale),
+        _group(quote, quote.one_off_lines, taxer, inclusive, locale),
+    )
 
 
 def mark_viewed(quote: Quote, *, actor: Actor, now: datetime) -> Quote:

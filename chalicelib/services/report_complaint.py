@@ -11,35 +11,32 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.audit import Actor
+from chalicelib.domain.customer import Customer
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.items import Item
 from chalicelib.domain.periods import local_date
 from chalicelib.domain.tickets import Ticket, servicing_contract, validate_complaint
 
 
 def report_complaint(
-    customer_id: str, item_id: str, data: dict[str, Any], *, actor: Actor, now: datetime
+    customer: Customer, item: Item, data: dict[str, Any], *, actor: Actor, now: datetime
 ) -> Ticket:
     """ValidationError (naming the field) before anything is written; NotFound for an item that is not
-    the customer's."""
-    from chalicelib.store import contracts, customers, items, tickets
+    the customer's. `customer` and `item` as the caller read them (the portal has both already)."""
+    from chalicelib.store import contracts, tickets
 
     complaint = validate_complaint(data)
-    try:
-        item = items.get(item_id)
-    except NotFound:
-        item = None
-    if item is None or not customer_id or item.owner_id != customer_id:
+    if item.owner_id != customer.id:
         raise NotFound("not found", field="item_id")
-    customer = customers.get(customer_id)
     today = local_date(now, customer.timezone or "UTC")
-    contract = servicing_contract(contracts.of_customer(customer_id), item.id, today)
+    contract = servicing_contract(contracts.of_customer(customer.id), item.id, today)
 
     def build(number: str) -> Ticket:
         return Ticket(
             id=new_id(),
             number=number,
-            customer_id=customer_id,
+            customer_id=customer.id,
             item_id=item.id,
             contract_id=contract.id if contract else "",
             description=complaint.description,
@@ -77,7 +74,7 @@ def _tell_staff(ticket: Ticket, customer_name: str, serial: str, contract: Any, 
     )
 
 
-def _tell_customer(ticket: Ticket, customer: Any, serial: str, now: datetime) -> None:
+def _tell_customer(ticket: Ticket, customer: Customer, serial: str, now: datetime) -> None:
     if not customer.email:
         return
     from chalicelib import bootstrap

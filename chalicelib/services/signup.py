@@ -11,7 +11,7 @@ moment, cannot make a second customer or contract.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -50,13 +50,13 @@ class Offer:
     name: str
     currency: str
     period: str
-    template: ContractTemplate | None
+    template: ContractTemplate | None  # None for a quote: its lines are the offer
     quote: Quote | None = None
     customer: Customer | None = None  # the link's customer (a quote signup), or None: a prospect
 
     @property
     def options(self) -> tuple[TemplateOption, ...]:
-        return self.template.options if self.template and self.quote is None else ()
+        return self.template.options if self.template else ()
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,9 @@ class SignedUp:
     order: Order | None
     portal_token: str
     save_card: bool
-    options: list[str] = field(default_factory=list)
 
 
-def load_offer(link: Link, now: datetime) -> Offer:
+def load_offer(link: Link) -> Offer:
     """The link's offer; LinkUnknown when its template or quote is gone or is not the link's customer's."""
     from chalicelib.store import contract_templates, customers, quotes
 
@@ -98,9 +97,8 @@ def load_offer(link: Link, now: datetime) -> Offer:
             quote = quotes.get(link.subject_id)
             if customer is None or quote.customer_id != customer.id or quote.status is QuoteStatus.DRAFT:
                 raise LinkUnknown("this link is not valid")
-            terms = contract_templates.get(quote.template_id) if quote.template_id else None
             name = quote.template_name or quote.number
-            return Offer(link, name, quote.currency, quote.period, terms, quote=quote, customer=customer)
+            return Offer(link, name, quote.currency, quote.period, None, quote=quote, customer=customer)
     except NotFound:
         raise LinkUnknown("this link is not valid") from None
     raise LinkUnknown("this link is not valid")
@@ -211,14 +209,14 @@ def check(offer: Offer, form: dict[str, str], *, locale: str) -> Details:
     )
 
 
-def sign_up(link: Link, form: dict[str, str], *, locale: str, now: datetime) -> SignedUp:
-    """The whole signup; ValidationError (nothing written), Conflict (the quote or template is no longer
-    open: nothing written), LinkRevoked (the link was used meanwhile: nothing written)."""
-    offer = load_offer(link, now)
+def sign_up(offer: Offer, form: dict[str, str], *, locale: str, now: datetime) -> SignedUp:
+    """The whole signup of `offer` (load_offer: the page has shown it); ValidationError (nothing
+    written), Conflict (the quote or template is no longer open: nothing written), LinkRevoked (the link
+    was used meanwhile: nothing written)."""
     details = check(offer, form, locale=locale)
     if not still_open(offer, now):
         raise Conflict("this offer is no longer open", field="offer")
-    _use_up(link, now)
+    _use_up(offer.link, now)
     customer = _customer(offer, details, now)
     actor = Actor(f"customer:{customer.id}", "customer via signup link")
     _contact(customer, details, actor, now)
@@ -227,7 +225,7 @@ def sign_up(link: Link, form: dict[str, str], *, locale: str, now: datetime) -> 
     from chalicelib.services.link_mail import issue_portal_link
 
     token = issue_portal_link(customer, actor=actor, now=now)
-    return SignedUp(customer, contract, order, token, details.save_card, details.options)
+    return SignedUp(customer, contract, order, token, details.save_card)
 
 
 def _use_up(link: Link, now: datetime) -> None:

@@ -45,7 +45,9 @@ def mark_visit_done(contract_id: str, visit_key: str, *, actor: Actor, now: date
 
 def _ask_for_feedback(contract: Any, visit: Any, actor: Actor, now: datetime) -> Link | None:
     from chalicelib.domain.contract_templates import render_stage_email
-    from chalicelib.store import contract_templates, customers
+    from chalicelib.services.contract_mail import contract_values
+    from chalicelib.services.send_mail import send_text
+    from chalicelib.store import contract_templates
 
     try:
         template = contract_templates.get(contract.template_id)
@@ -53,33 +55,33 @@ def _ask_for_feedback(contract: Any, visit: Any, actor: Actor, now: datetime) ->
         return None
     if template.email(STAGE) is None:
         return None
-    customer = customers.get(contract.customer_id)
-    if not customer.email:
+    values = contract_values(contract, visit_date=visit.due.isoformat(), feedback_url="")
+    if not values["customer_email"]:
         return None
-    values = _values(contract, customer, visit, feedback_url="")
+    values["item_serial"] = _serial(visit.item_id)
     try:
         render_stage_email(template, STAGE, values)  # staff-written text: fails here, before a link is made
     except DomainError as error:
         log.warning("no %s email for contract %s: %s", STAGE, contract.id, error.message)
         return None
-    link, url = _feedback_link(contract, customer, visit, actor, now)
+    link, url = _feedback_link(contract, visit, actor, now)
     rendered = render_stage_email(template, STAGE, {**values, "feedback_url": url})
     if rendered is None:
         return None
     subject, body = rendered
     if url not in body:
         body = f"{body.rstrip()}\n\n{url}\n"
-    _send(customer.email, subject, body, now)
+    send_text(values["customer_email"], subject, body, now=now)
     return link
 
 
-def _feedback_link(contract: Any, customer: Any, visit: Any, actor: Actor, now: datetime) -> tuple[Link, str]:
+def _feedback_link(contract: Any, visit: Any, actor: Actor, now: datetime) -> tuple[Link, str]:
     from chalicelib.services import link_mail, manage_links
 
     link, token = manage_links.create_link(
         Scope.FEEDBACK,
         visit_subject(contract.id, visit.key),
-        customer_id=customer.id,
+        customer_id=contract.customer_id,
         subject_type="visit",
         actor=actor,
         now=now,
@@ -87,29 +89,10 @@ def _feedback_link(contract: Any, customer: Any, visit: Any, actor: Actor, now: 
     return link, link_mail.link_url(link, token)
 
 
-def _values(contract: Any, customer: Any, visit: Any, **extra: Any) -> dict[str, Any]:
-    from chalicelib import bootstrap
+def _serial(item_id: str) -> str:
     from chalicelib.store import items
 
     try:
-        serial = items.get(visit.item_id).serial
+        return items.get(item_id).serial
     except NotFound:
-        serial = ""
-    return {
-        "customer_name": customer.name,
-        "customer_email": customer.email,
-        "contract_number": contract.number,
-        "template_name": contract.template_name,
-        "start_date": contract.start_date.isoformat(),
-        "end_date": contract.end_date.isoformat() if contract.end_date else "",
-        "company": bootstrap.settings().company_name,
-        "visit_date": visit.due.isoformat(),
-        "item_serial": serial,
-        **extra,
-    }
-
-
-def _send(to: str, subject: str, text: str, now: datetime) -> None:
-    from chalicelib.services.send_mail import send_text
-
-    send_text(to, subject, text, now=now)
+        return ""

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.contract_schedule import PlannedVisit
+from chalicelib.domain.feedback import visit_key
 from chalicelib.store.models_contracts import VisitModel
 
 
@@ -21,7 +22,7 @@ class Visit:
     @property
     def key(self) -> str:
         """The visit's key within its contract: "<due date>#<item id>"."""
-        return f"{self.due.isoformat()}#{self.item_id}"
+        return visit_key(self.due, self.item_id)
 
 
 def _visit(item: VisitModel) -> Visit:

@@ -137,8 +137,8 @@ def test_staff_see_tickets_and_change_their_status(admin: Browser, alpha: Portal
     from tests.portal_world import now
 
     ticket = report_complaint(
-        alpha.customer.id,
-        alpha.item.id,
+        alpha.customer,
+        alpha.item,
         {"description": "Pilot light goes out", "urgency": "low"},
         actor=customer_actor(alpha.customer.id),
         now=now(),

@@ -62,7 +62,7 @@ def _asking_shop(shop: Catalogue) -> Catalogue:
 def _complain(world: PortalWorld, text: str = "The boiler leaks", **extra: str) -> Any:
     data = {"description": text, **extra}
     return report_complaint(
-        world.customer.id, world.item.id, data, actor=customer_actor(world.customer.id), now=now()
+        world.customer, world.item, data, actor=customer_actor(world.customer.id), now=now()
     )
 
 
@@ -72,6 +72,14 @@ def _mails_to(address: str) -> list[Any]:
 
 def _first_visit(world: PortalWorld) -> Any:
     return visits.of_contract(world.contract.id)[0]
+
+
+def _feedback_link(world: PortalWorld, subject: str) -> Any:
+    """A feedback link for `world`'s customer naming `subject` ("<contract id>|<visit key>", or junk)."""
+    link, _token = manage_links.create_link(
+        Scope.FEEDBACK, subject, customer_id=world.customer.id, subject_type="visit", actor=STAFF, now=now()
+    )
+    return link
 
 
 def _done_visit(world: PortalWorld) -> Any:
@@ -110,7 +118,7 @@ def test_a_bad_complaint_stores_and_sends_nothing(
 ) -> None:
     before = len(mail.recent(limit=200))
     with pytest.raises(ValidationError) as refused:
-        report_complaint(alpha.customer.id, alpha.item.id, data, actor=SYSTEM, now=now())
+        report_complaint(alpha.customer, alpha.item, data, actor=SYSTEM, now=now())
     assert refused.value.field == field
     assert list(TicketModel.scan()) == [] and len(mail.recent(limit=200)) == before
     assert _complain(alpha).number == "T-000001"  # no number was used up
@@ -119,7 +127,7 @@ def test_a_bad_complaint_stores_and_sends_nothing(
 def test_a_complaint_about_another_customers_item_is_not_found(shop: Catalogue, alpha: PortalWorld) -> None:
     beta = portal_world(shop, "Beta Bakery", "beta@beta.example", "SN-BETA-9")
     with pytest.raises(NotFound):
-        report_complaint(alpha.customer.id, beta.item.id, {"description": "x"}, actor=SYSTEM, now=now())
+        report_complaint(alpha.customer, beta.item, {"description": "x"}, actor=SYSTEM, now=now())
     assert list(TicketModel.scan()) == []
 
 
@@ -200,14 +208,7 @@ def test_a_visit_done_emails_a_working_feedback_link_when_the_template_has_the_s
 
 def test_a_visit_is_rated_once(alpha: PortalWorld) -> None:
     visit = _done_visit(alpha)
-    link, _token = manage_links.create_link(
-        Scope.FEEDBACK,
-        f"{alpha.contract.id}|{visit.key}",
-        customer_id=alpha.customer.id,
-        subject_type="visit",
-        actor=STAFF,
-        now=now(),
-    )
+    link = _feedback_link(alpha, f"{alpha.contract.id}|{visit.key}")
     with pytest.raises(ValidationError):
         give_feedback(link, {"rating": "", "comment": "no stars"}, now=now())
     assert list(FeedbackModel.scan()) == []
@@ -222,14 +223,7 @@ def test_a_visit_is_rated_once(alpha: PortalWorld) -> None:
 
 def test_a_low_rating_tells_staff(alpha: PortalWorld) -> None:
     visit = _done_visit(alpha)
-    link, _token = manage_links.create_link(
-        Scope.FEEDBACK,
-        f"{alpha.contract.id}|{visit.key}",
-        customer_id=alpha.customer.id,
-        subject_type="visit",
-        actor=STAFF,
-        now=now(),
-    )
+    link = _feedback_link(alpha, f"{alpha.contract.id}|{visit.key}")
     give_feedback(link, {"rating": "2", "comment": "Came late, left a mess"}, now=now())
     (told,) = _mails_to("billing@example.com")
     assert "2/5" in told.subject and "Alpha Heating" in told.subject
@@ -242,14 +236,7 @@ def test_a_feedback_link_opens_only_a_visit_of_its_own_customer(shop: Catalogue,
     planned = f"{alpha.contract.id}|{_first_visit(alpha).key}"  # not done yet: nothing to rate
     missing = f"{alpha.contract.id}|2030-01-01#nope"
     for subject in (f"{beta.contract.id}|{beta_visit.key}", missing, "junk", planned):
-        link, _token = manage_links.create_link(
-            Scope.FEEDBACK,
-            subject,
-            customer_id=alpha.customer.id,
-            subject_type="visit",
-            actor=STAFF,
-            now=now(),
-        )
+        link = _feedback_link(alpha, subject)
         with pytest.raises(LinkUnknown):
             give_feedback(link, {"rating": "5"}, now=now())
     assert list(FeedbackModel.scan()) == []

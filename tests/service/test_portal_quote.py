@@ -4,6 +4,7 @@ cannot be accepted."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -142,13 +143,14 @@ def test_totals_show_the_tax_an_invoice_would_charge(shop: Catalogue) -> None:
     from chalicelib.services.manage_tax_rates import set_tax_rate
 
     quote = _quote(shop)
-    untaxed = portal_quote.totals(quote, quote.recurring_lines, "SK", "en")
+    untaxed, _one_off = portal_quote.totals(quote, "SK", "en")
     assert untaxed is not None and untaxed.tax == "" and "62.00" in untaxed.net
     set_tax_rate({"region": "SK", "category": "standard", "rate": "20"}, actor=SYSTEM, now=now())
-    taxed = portal_quote.totals(quote, quote.recurring_lines, "SK", "en")
+    taxed, _one_off = portal_quote.totals(quote, "SK", "en")
     assert taxed is not None
     assert "62.00" in taxed.net and "12.40" in taxed.tax and "74.40" in taxed.gross
-    assert portal_quote.totals(quote, [], "SK", "en") is None
+    only_once = replace(quote, lines=tuple(q for q in quote.lines if not q.recurring))
+    assert portal_quote.totals(only_once, "SK", "en")[0] is None  # no recurring lines: no recurring total
 
 
 def test_opening_a_sent_quote_marks_it_viewed_once(shop: Catalogue) -> None:

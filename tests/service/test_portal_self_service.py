@@ -11,14 +11,14 @@ from chalicelib.domain import links as rules
 from chalicelib.domain.audit import SYSTEM
 from chalicelib.domain.errors import Conflict, Forbidden, ValidationError
 from chalicelib.services.change_contract import change_contract
-from chalicelib.services.manage_catalogue import create_price_list, create_product, set_price
 from chalicelib.services.manage_contracts import create_contract
 from chalicelib.services.manage_customers import create_customer
 from chalicelib.services.manage_templates import create_template
 from chalicelib.services.portal_cancel import cancel_contract, offer
 from chalicelib.services.portal_details import details_of, update_details
 from chalicelib.services.portal_options import change_options, plan_options
-from chalicelib.store import audit, contracts, mail
+from chalicelib.store import audit, contracts, customers, mail
+from tests.portal_world import catalogue
 
 # Mid-January in Bratislava; the contracts started on Jan 1 and January is invoiced (in advance).
 JAN_16 = datetime(2027, 1, 16, 9, 0, tzinfo=UTC)
@@ -30,9 +30,7 @@ OPTIONS = [
 
 @pytest.fixture
 def shop() -> dict[str, Any]:
-    product = create_product({"code": "CARE", "name": "Boiler care"}, actor=SYSTEM, now=JAN_16)
-    eur = create_price_list({"name": "Standard EUR", "currency": "EUR"}, actor=SYSTEM, now=JAN_16)
-    set_price(product.id, eur.id, amount="31.00", actor=SYSTEM, now=JAN_16)
+    made = catalogue()  # the care product at 31.00 in a EUR list
     customer = create_customer(
         {
             "name": "Acme",
@@ -44,7 +42,7 @@ def shop() -> dict[str, Any]:
         actor=SYSTEM,
         now=JAN_16,
     )
-    return {"product": product, "eur": eur, "customer": customer}
+    return {"product": made.care, "eur": made.eur, "customer": customer}
 
 
 def _contract(shop: dict[str, Any], level: str, *, options: tuple[str, ...] = (), **terms: Any) -> Any:
@@ -81,6 +79,27 @@ def _mail_to(address: str) -> list[str]:
     return [m.subject for m in mail.recent(limit=200) if m.to == address]
 
 
+def _change(shop: dict[str, Any], contract: Any, form: dict[str, str]) -> Any:
+    """As the options page confirms: on the stored contract, with the version the customer saw."""
+    stored = contracts.get(contract.id, consistent=True)
+    return change_options(stored, form, version=contract.version, actor=_customer_actor(shop), now=JAN_16)
+
+
+def _cancel(
+    shop: dict[str, Any], contract: Any, reason: str = "price", note: str = "", confirmed: bool = True
+) -> Any:
+    """As the cancel page confirms: on the stored contract, with the version the customer saw."""
+    return cancel_contract(
+        contracts.get(contract.id, consistent=True),
+        reason=reason,
+        note=note,
+        confirmed=confirmed,
+        version=contract.version,
+        actor=_customer_actor(shop),
+        now=JAN_16,
+    )
+
+
 def test_adding_an_option_costs_what_the_same_change_by_staff_costs(shop: dict[str, Any]) -> None:
     mine = _contract(shop, "upgrade_only", term_periods=12)
     staffs = _contract(shop, "upgrade_only", term_periods=12)
@@ -100,9 +119,7 @@ def test_adding_an_option_costs_what_the_same_change_by_staff_costs(shop: dict[s
     assert (preview.amount_before, preview.amount_after) == (6200, 8000)
     assert contracts.get(mine.id).version == mine.version  # a preview saves nothing
 
-    done = change_options(
-        mine.id, {"qty_hotline": "2"}, version=mine.version, actor=_customer_actor(shop), now=JAN_16
-    )
+    done = _change(shop, mine, {"qty_hotline": "2"})
     stored = contracts.get(mine.id, consistent=True)
     assert stored.version == mine.version + 1 == done.after.version
     hotline = [line for line in stored.lines if line.option_code == "hotline"]
@@ -125,9 +142,7 @@ def test_upgrade_only_refuses_removing_or_lowering_and_names_the_option(shop: di
     contract = _contract(shop, "upgrade_only", options=("hotline",))
     for form, field in (({"qty_hotline": "0"}, "qty_hotline"), ({"main_quantity": "1"}, "main_quantity")):
         with pytest.raises(ValidationError) as refused:
-            change_options(
-                contract.id, form, version=contract.version, actor=_customer_actor(shop), now=JAN_16
-            )
+            _change(shop, contract, form)
         assert refused.value.field == field and refused.value.status == 400
     assert "24/7 hotline" in str(
         pytest.raises(ValidationError, plan_options, contract, {"qty_hotline": "0"}, JAN_16).value.message
@@ -138,13 +153,7 @@ def test_upgrade_only_refuses_removing_or_lowering_and_names_the_option(shop: di
 
 def test_upgrade_and_downgrade_removes_an_option_and_credits_the_unused_days(shop: dict[str, Any]) -> None:
     contract = _contract(shop, "upgrade_and_downgrade", options=("hotline",))
-    done = change_options(
-        contract.id,
-        {"qty_hotline": "0", "qty_parts": "1"},
-        version=contract.version,
-        actor=_customer_actor(shop),
-        now=JAN_16,
-    )
+    done = _change(shop, contract, {"qty_hotline": "0", "qty_parts": "1"})
     stored = contracts.get(contract.id, consistent=True)
     running = {line.option_code for line in stored.lines_on(date(2027, 1, 20))}
     assert running == {"", "parts"}
@@ -156,33 +165,19 @@ def test_upgrade_and_downgrade_removes_an_option_and_credits_the_unused_days(sho
 def test_a_restricted_contract_refuses_every_change(shop: dict[str, Any]) -> None:
     contract = _contract(shop, "restricted")
     with pytest.raises(Forbidden):
-        change_options(
-            contract.id, {"qty_parts": "1"}, version=contract.version, actor=_customer_actor(shop), now=JAN_16
-        )
+        _change(shop, contract, {"qty_parts": "1"})
     assert contracts.get(contract.id, consistent=True) == contract
 
 
 def test_a_stale_version_is_a_conflict_and_nothing_changes(shop: dict[str, Any]) -> None:
     contract = _contract(shop, "upgrade_and_downgrade")
-    change_options(
-        contract.id, {"qty_parts": "1"}, version=contract.version, actor=_customer_actor(shop), now=JAN_16
-    )
+    _change(shop, contract, {"qty_parts": "1"})
     current = contracts.get(contract.id, consistent=True)
     with pytest.raises(Conflict) as stale:
-        change_options(
-            contract.id, {"qty_parts": "2"}, version=contract.version, actor=_customer_actor(shop), now=JAN_16
-        )
+        _change(shop, contract, {"qty_parts": "2"})
     assert stale.value.status == 409 and "changed by someone else" in stale.value.message
     with pytest.raises(Conflict):
-        cancel_contract(
-            contract.id,
-            reason="price",
-            note="",
-            confirmed=True,
-            version=contract.version,
-            actor=_customer_actor(shop),
-            now=JAN_16,
-        )
+        _cancel(shop, contract)
     assert contracts.get(contract.id, consistent=True) == current
 
 
@@ -202,7 +197,7 @@ def test_a_bad_quantity_is_a_400_naming_the_field_and_nothing_is_saved(
 ) -> None:
     contract = _contract(shop, "upgrade_and_downgrade")
     with pytest.raises(ValidationError) as bad:
-        change_options(contract.id, form, version=contract.version, actor=_customer_actor(shop), now=JAN_16)
+        _change(shop, contract, form)
     assert (bad.value.status, bad.value.field) == (400, field)
     assert contracts.get(contract.id, consistent=True) == contract
     assert mail.recent(limit=50) == []
@@ -211,15 +206,7 @@ def test_a_bad_quantity_is_a_400_naming_the_field_and_nothing_is_saved(
 def test_cancelling_takes_effect_when_the_notice_period_ends(shop: dict[str, Any]) -> None:
     contract = _contract(shop, "restricted", notice_days=30)  # restricted limits options, not cancelling
     assert offer(contract, JAN_16).effective == date(2027, 2, 15)
-    done = cancel_contract(
-        contract.id,
-        reason="moved_to_competitor",
-        note="Cheaper elsewhere",
-        confirmed=True,
-        version=contract.version,
-        actor=_customer_actor(shop),
-        now=JAN_16,
-    )
+    done = _cancel(shop, contract, "moved_to_competitor", "Cheaper elsewhere")
     stored = contracts.get(contract.id, consistent=True)
     assert stored.end_date == date(2027, 2, 15) == done.day
     assert stored.cancellation is not None and stored.cancellation.reason == "moved_to_competitor"
@@ -232,15 +219,7 @@ def test_cancelling_takes_effect_when_the_notice_period_ends(shop: dict[str, Any
     assert _mail_to("ops@acme.test") == [f"Cancellation of contract {contract.number}"]
     assert any("cancelled contract" in m.subject for m in mail.recent(limit=50) if m.to != "ops@acme.test")
     with pytest.raises(ValidationError) as twice:
-        cancel_contract(
-            contract.id,
-            reason="price",
-            note="",
-            confirmed=True,
-            version=stored.version,
-            actor=_customer_actor(shop),
-            now=JAN_16,
-        )
+        _cancel(shop, stored)
     assert twice.value.field == "status"
 
 
@@ -253,15 +232,7 @@ def test_a_cancellation_needs_a_customer_reason_and_the_tick(
 ) -> None:
     contract = _contract(shop, "upgrade_only")
     with pytest.raises(ValidationError) as bad:
-        cancel_contract(
-            contract.id,
-            reason=reason,
-            note="",
-            confirmed=confirmed,
-            version=contract.version,
-            actor=_customer_actor(shop),
-            now=JAN_16,
-        )
+        _cancel(shop, contract, reason, confirmed=confirmed)
     assert bad.value.field == field
     assert contracts.get(contract.id, consistent=True) == contract
 
@@ -279,7 +250,7 @@ def _with_contact_and_address(shop: dict[str, Any]) -> Any:
         {"first_name": "Eva", "last_name": "Nova", "email": "eva@acme.test"}, actor=SYSTEM, now=JAN_16
     )
     link_to_customer(person.id, shop["customer"].id, {"primary": "1"}, actor=SYSTEM, now=JAN_16)
-    return details_of(shop["customer"].id)
+    return details_of(customers.get(shop["customer"].id))
 
 
 def test_details_are_saved_audited_and_a_new_email_is_confirmed_to_the_old_one_too(
@@ -328,7 +299,7 @@ def test_a_shared_address_is_left_alone_and_a_new_one_attached(shop: dict[str, A
     )
     assert after.address is not None and after.address.id != before.address.id
     assert (after.address.line1, after.address.city) == ("New street 9", "Bratislava")
-    assert details_of(shop["customer"].id).address == after.address
+    assert details_of(customers.get(shop["customer"].id)).address == after.address
     from chalicelib.store import addresses
 
     assert addresses.get(before.address.id).line1 == "Main 1"
@@ -354,5 +325,5 @@ def test_a_bad_detail_names_its_field_and_nothing_is_saved(
     with pytest.raises(ValidationError) as refused:
         update_details(shop["customer"].id, form, actor=_customer_actor(shop), now=JAN_16)
     assert refused.value.field == field
-    assert details_of(shop["customer"].id) == before
+    assert details_of(customers.get(shop["customer"].id)) == before
     assert audit.for_actor(f"customer:{shop['customer'].id}") == []

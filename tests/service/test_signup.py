@@ -55,7 +55,7 @@ def _prospect_link(shop: Catalogue, email: str = "") -> Any:
 def test_a_prospect_signs_up_and_gets_a_running_contract(shop: Catalogue) -> None:
     link = _prospect_link(shop, email="dana@delta.example")
     assert [m.to for m in mail.recent()] == ["dana@delta.example"]  # the signup link itself
-    done = signup.sign_up(link, FORM, locale="sk", now=now())
+    done = signup.sign_up(signup.load_offer(link), FORM, locale="sk", now=now())
     customer = customers.get(done.customer.id)
     assert (customer.name, customer.email, customer.country, customer.currency, customer.locale) == (
         "Delta Dental s.r.o.",
@@ -92,9 +92,9 @@ def test_a_prospect_signs_up_and_gets_a_running_contract(shop: Catalogue) -> Non
 
 def test_the_same_link_cannot_sign_up_twice(shop: Catalogue) -> None:
     link = _prospect_link(shop)
-    signup.sign_up(link, FORM, locale="en", now=now())
+    signup.sign_up(signup.load_offer(link), FORM, locale="en", now=now())
     with pytest.raises(LinkRevoked):
-        signup.sign_up(link, {**FORM, "company": "Delta Again"}, locale="en", now=now())
+        signup.sign_up(signup.load_offer(link), {**FORM, "company": "Delta Again"}, locale="en", now=now())
     assert [c.name for c in customers.page()[0]] == ["Delta Dental s.r.o."]
 
 
@@ -118,7 +118,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
 ) -> None:
     link = _prospect_link(shop)
     with pytest.raises(ValidationError) as error:
-        signup.sign_up(link, {**FORM, **change}, locale="en", now=now())
+        signup.sign_up(signup.load_offer(link), {**FORM, **change}, locale="en", now=now())
     assert error.value.field == field
     assert customers.page()[0] == []
     assert mail.recent() == []
@@ -129,11 +129,11 @@ def test_a_quote_signup_confirms_the_customer_and_accepts_the_quote(shop: Catalo
     world = portal_world(shop, "Epsilon Energy", "eps@eps.example", "SN-E-1")
     _made, url = create_signup_link("quote", world.quote.id, actor=STAFF, now=now())
     link = _link(url)
-    offer = signup.load_offer(link, now())
+    offer = signup.load_offer(link)
     assert offer.quote is not None and offer.options == ()
     assert signup.prefill(offer)["company"] == "Epsilon Energy"
     form = {**FORM, "company": "Epsilon Energy a.s.", "email": "eps@eps.example", "option_hotline": ""}
-    done = signup.sign_up(link, form, locale="en", now=now())
+    done = signup.sign_up(offer, form, locale="en", now=now())
     assert done.customer.id == world.customer.id and done.customer.name == "Epsilon Energy a.s."
     assert done.contract is not None and done.contract.quote_id == world.quote.id
     assert len(contracts.of_customer(world.customer.id)) == 2  # the world's own, and this one
@@ -146,7 +146,7 @@ def test_a_quote_past_its_date_cannot_be_signed(shop: Catalogue) -> None:
     _made, url = create_signup_link("quote", world.quote.id, actor=STAFF, now=now())
     link = _link(url)
     with pytest.raises(Conflict):
-        signup.sign_up(link, FORM, locale="en", now=now() + timedelta(days=40))
+        signup.sign_up(signup.load_offer(link), FORM, locale="en", now=now() + timedelta(days=40))
     assert links.get(link.token_hash).state(now()) == "active"
 
 
@@ -178,14 +178,17 @@ def test_a_template_with_a_plan_starts_with_the_plan_and_options_are_optional(sh
     )
     _made, url = create_signup_link("template", planned.id, actor=STAFF, now=now())
     plain = {k: v for k, v in FORM.items() if k != "option_hotline"}
-    done = signup.sign_up(_link(url), plain, locale="en", now=now())
+    done = signup.sign_up(signup.load_offer(_link(url)), plain, locale="en", now=now())
     [contract] = contracts.of_customer(done.customer.id)
     assert [(ln.description, ln.unit_price_minor, ln.option_code) for ln in contract.lines] == [
         ("Boiler maintenance", 4900, "")
     ]
     _made, url = create_signup_link("template", planned.id, actor=STAFF, now=now())
     both = signup.sign_up(
-        _link(url), {**plain, "email": "e@epsilon.example", "option_parts": "1"}, locale="en", now=now()
+        signup.load_offer(_link(url)),
+        {**plain, "email": "e@epsilon.example", "option_parts": "1"},
+        locale="en",
+        now=now(),
     )
     [contract] = contracts.of_customer(both.customer.id)
     assert [ln.option_code for ln in contract.lines] == ["", "parts"]

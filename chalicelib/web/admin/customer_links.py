@@ -45,7 +45,7 @@ def _choices(customer_id: str, ctx: PageContext) -> dict[str, list[tuple[str, st
     unpaid = [
         (i.id, f"{i.number} · {format_amount(i.open_minor, i.currency)} open")
         for i in invoices.of_customer(customer_id)
-        if not i.is_draft and i.owes and i.open_minor > 0
+        if i.open_minor > 0  # only an issued invoice (not a draft, credit note or pro-forma) is open
     ]
     return {"quote": open_quotes, "invoice": unpaid}
 
@@ -59,7 +59,7 @@ def _page(
     from chalicelib.store import customers
 
     customer = customers.get(customer_id)
-    can_send = ctx.can(Permission.MANAGE_PAYMENTS)
+    can_send = ctx.can(Permission.MANAGE_PAYMENTS) and bool(customer.email)  # the form's shown
     scopes: list[dict[str, Any]] = [
         {"value": s.value, "label": SCOPE_LABELS[s.value], "days": default_days(s)} for s in SENDABLE
     ]

@@ -24,6 +24,8 @@ def _page(
     made: str = "",
     sent_to: str = "",
 ) -> Response:
+    from datetime import date
+
     from chalicelib.domain.links import Scope
     from chalicelib.domain.quotes import QuoteStatus
     from chalicelib.services.link_mail import default_days
@@ -33,9 +35,10 @@ def _page(
 
     every = contract_templates.list_all()
     offered = [t for t in every if t.active and (t.options or t.plan)]
-    open_quotes = [
+    names_of_templates = {t.id: t.name for t in every}
+    open_quotes = [  # the sparse index of quotes not yet accepted, declined or expired (drafts too)
         q
-        for q in quotes.recent(limit=200)
+        for q in quotes.open_until(date.max)
         if q.status_on(today_of(q, ctx.now)) in (QuoteStatus.SENT, QuoteStatus.VIEWED)
     ]
     names = {c.id: c.name for c in customers.get_many(list({q.customer_id for q in open_quotes}))}
@@ -49,7 +52,7 @@ def _page(
         error=error,
         made=made,
         sent_to=sent_to,
-        sent=[(link, {t.id: t.name for t in every}.get(link.subject_id, "")) for link in of_prospects()],
+        sent=[(link, names_of_templates.get(link.subject_id, "")) for link in of_prospects()],
         notice=NOTICES.get(ctx.query.get("notice", ""), ""),
     )
 

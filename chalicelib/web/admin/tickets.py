@@ -13,12 +13,10 @@ from chalicelib.web.responses import redirect
 
 @admin_page("/tickets", permission=Permission.VIEW_CUSTOMERS)
 def ticket_list(ctx: PageContext) -> Response:
-    from chalicelib.domain.tickets import STATUS_LABELS, STATUSES
+    from chalicelib.domain.tickets import STATUS_LABELS, STATUSES, check_status
     from chalicelib.store import customers, items, tickets
 
-    status = ctx.query.get("status", "")
-    if status and status not in STATUSES:
-        raise ValidationError(f"status must be one of {', '.join(STATUSES)}", field="status")
+    status = check_status(ctx.query["status"]) if ctx.query.get("status") else ""
     found = tickets.recent(200, status)
     names = {c.id: c.name for c in customers.get_many(list({t.customer_id for t in found}))} if found else {}
     serials = {i.id: i.serial for i in items.get_many([t.item_id for t in found])} if found else {}

@@ -28,11 +28,11 @@ def _page(
     ctx: PortalContext, contract: Contract, status: int = 200, error: DomainError | None = None
 ) -> Response:
     from chalicelib.domain.cancel_notice import CUSTOMER_REASONS
-    from chalicelib.domain.contract_lifecycle import Status
-    from chalicelib.services.portal_cancel import offer
+    from chalicelib.domain.contract_lifecycle import CHANGEABLE
+    from chalicelib.services.portal_cancel import MAX_NOTE, offer
 
     cancelled = contract.cancellation
-    open_contract = cancelled is None and contract.status in (Status.DRAFT, Status.ACTIVE, Status.SUSPENDED)
+    open_contract = cancelled is None and contract.status in CHANGEABLE
     form = ctx.form if error else {}
     return ctx.render(
         "portal/cancel.html",
@@ -45,6 +45,7 @@ def _page(
         reasons=CUSTOMER_REASONS,
         chosen=form.get("reason", ""),
         note=form.get("note", ""),
+        max_note=MAX_NOTE,
         error=error.message if error else "",
         error_field=(error.field or "") if error else "",
         action=_here(ctx, contract),
@@ -60,20 +61,18 @@ def show(ctx: PortalContext) -> Response:
 def submit(ctx: PortalContext) -> Response:
     from chalicelib.services.portal_cancel import cancel_contract
     from chalicelib.web.portal import owned
+    from chalicelib.web.portal.options import form_version
 
     contract = owned.contract(ctx, ctx.params["contract_id"], consistent=True)
     if ctx.form.get("action", "") != CONFIRM:
         raise ValidationError("unknown action", field="action")
-    raw_version = ctx.form.get("version", "")
     try:
-        if not raw_version.isdigit():
-            raise ValidationError("the form lost the contract's version: reload the page", field="version")
         cancel_contract(
-            contract.id,
+            contract,
             reason=ctx.form.get("reason", ""),
             note=ctx.form.get("note", ""),
             confirmed=ctx.form.get("confirm") in ("1", "on", "yes"),
-            version=int(raw_version),
+            version=form_version(ctx),
             actor=ctx.actor,
             now=ctx.now,
         )

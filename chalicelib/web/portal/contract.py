@@ -40,7 +40,6 @@ def show(ctx: PortalContext) -> Response:
     from chalicelib.domain.contract_lifecycle import CHANGEABLE, Status
     from chalicelib.domain.periods import local_date
     from chalicelib.services.portal_overview import contract_detail
-    from chalicelib.store import cards
 
     customer = customer_of(ctx)
     contract = owned.contract(ctx, ctx.params.get("contract_id", ""))
@@ -61,7 +60,7 @@ def show(ctx: PortalContext) -> Response:
         (t["ov_notice"], t["ov_notice_days"].format(days=terms.notice_days)),
         (t["ov_recurrence"], period_text(terms.period, t)),
         (t["ov_billing_address"], address_text(detail.address, t, ctx.locale)),
-        (t["ov_payment_method"], payment_text(cards.get(customer.id), t)),
+        (t["ov_payment_method"], payment_text(detail.card, t)),
         (
             t["ov_next_invoice"],
             t["ov_next_invoice_value"].format(

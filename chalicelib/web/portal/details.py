@@ -22,20 +22,23 @@ SAVE = "save"
 
 def _values(details: Details) -> dict[str, str]:
     """The form as stored now."""
-    values = {name: getattr(details.customer, name) for name in ("name", "email", "phone")}
+    from chalicelib.services.portal_details import ADDRESS_FIELDS, CONTACT_FIELDS, CUSTOMER_FIELDS
+
+    values = {name: getattr(details.customer, name) for name in CUSTOMER_FIELDS}
     if details.contact is not None:
-        for name in ("first_name", "last_name", "email", "phone"):
+        for name in CONTACT_FIELDS:
             values[f"contact_{name}"] = getattr(details.contact, name)
     address = details.address
-    for name in ("line1", "line2", "postcode", "city", "region", "country"):
+    for name in ADDRESS_FIELDS:
         values[f"address_{name}"] = (getattr(address, name) or "") if address else ""
     return values
 
 
 def _page(ctx: PortalContext, status: int = 200, error: ValidationError | None = None) -> Response:
     from chalicelib.services.portal_details import details_of
+    from chalicelib.web.portal.overview import customer_of
 
-    details = details_of(ctx.link.customer_id)
+    details = details_of(customer_of(ctx))  # the customer the layout shows too: read once
     values = _values(details)
     if error is not None:  # the form as the customer typed it
         values.update({k: v for k, v in ctx.form.items() if k in values})

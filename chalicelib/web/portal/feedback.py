@@ -72,10 +72,11 @@ def submit(ctx: PortalContext) -> Response:
     rated = visit_of_link(ctx.link)  # a link to no visit of this customer: 404 before anything
     if ctx.form.get("action", RATE) != RATE:
         raise ValidationError("unknown action", field="action")
-    if existing(rated) is not None:
-        return _page(ctx, rated, 409, given=existing(rated), state="already")
+    given = existing(rated)
+    if given is not None:
+        return _page(ctx, rated, 409, given=given, state="already")
     try:
-        give_feedback(ctx.link, ctx.form, now=ctx.now)
+        give_feedback(ctx.link, ctx.form, now=ctx.now, rated=rated)
     except AlreadyRated:  # rated in another tab a moment ago: the first rating stays
         return _page(ctx, rated, 409, given=existing(rated), state="already")
     except ValidationError as error:

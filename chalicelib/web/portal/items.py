@@ -3,10 +3,15 @@ report a problem with it, which opens a ticket (issue 7, item 7)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Response
 
 from chalicelib.domain.errors import ValidationError
 from chalicelib.web.portal.access import PortalContext, redirect
+
+if TYPE_CHECKING:
+    from chalicelib.domain.items import Item
 
 COMPLAINT = "complaint"  # the form's only action
 
@@ -24,12 +29,19 @@ def _error_text(ctx: PortalContext, error: ValidationError) -> str:
     return error.message
 
 
-def _page(ctx: PortalContext, status: int = 200, *, error: ValidationError | None = None) -> Response:
-    from chalicelib.domain.tickets import URGENCIES
-    from chalicelib.services.item_history import item_history
+def _item(ctx: PortalContext) -> Item:
+    """The route's item, if it is the link's customer's (else 404, before anything)."""
     from chalicelib.web.portal import owned
 
-    item = owned.item(ctx, ctx.params.get("item_id", ""))
+    return owned.item(ctx, ctx.params.get("item_id", ""))
+
+
+def _page(
+    ctx: PortalContext, item: Item, status: int = 200, *, error: ValidationError | None = None
+) -> Response:
+    from chalicelib.domain.tickets import URGENCIES
+    from chalicelib.services.item_history import item_history
+
     timezone = ctx.customer.timezone if ctx.customer else "UTC"
     history = item_history(item, ctx.link.customer_id, timezone=timezone, now=ctx.now)
     opened = ctx.query.get("ticket", "")
@@ -53,18 +65,18 @@ def _page(ctx: PortalContext, status: int = 200, *, error: ValidationError | Non
 
 
 def show(ctx: PortalContext) -> Response:
-    return _page(ctx)
+    return _page(ctx, _item(ctx))
 
 
 def complaint(ctx: PortalContext) -> Response:
     from chalicelib.services.report_complaint import report_complaint
-    from chalicelib.web.portal import owned
+    from chalicelib.web.portal.overview import customer_of
 
-    item = owned.item(ctx, ctx.params.get("item_id", ""))  # another customer's item: 404 before anything
+    item = _item(ctx)
     if ctx.form.get("action", COMPLAINT) != COMPLAINT:
         raise ValidationError("unknown action", field="action")
     try:
-        ticket = report_complaint(ctx.link.customer_id, item.id, ctx.form, actor=ctx.actor, now=ctx.now)
+        ticket = report_complaint(customer_of(ctx), item, ctx.form, actor=ctx.actor, now=ctx.now)
     except ValidationError as error:
-        return _page(ctx, 400, error=error)
+        return _page(ctx, item, 400, error=error)
     return redirect(ctx.url(f"items/{item.id}") + f"?ticket={ticket.number}")

@@ -35,10 +35,10 @@ def _page(
     preview: OptionsPlan | None = None,
 ) -> Response:
     from chalicelib.domain.contract_lifecycle import CHANGEABLE
-    from chalicelib.domain.option_access import MAIN_FIELD, quantity_text
+    from chalicelib.domain.option_access import MAIN_FIELD, MAX_QUANTITY, quantity_text
     from chalicelib.services.portal_options import options_view
 
-    view = options_view(contract)
+    view = preview.view if preview is not None else options_view(contract)
 
     def money(minor: int) -> str:
         return format_amount(minor, contract.currency, ctx.locale)
@@ -46,7 +46,7 @@ def _page(
     values: dict[str, Any] = {row.field: quantity_text(row.quantity) for row in view.rows}
     if view.main is not None:
         values[MAIN_FIELD] = quantity_text(view.main.quantity)
-    if error is not None or preview is not None:  # keep what the customer typed
+    if error is not None:  # keep what the customer typed
         values.update({k: v for k, v in ctx.form.items() if k in values})
     open_for_changes = contract.status in CHANGEABLE and contract.cancellation is None
     return ctx.render(
@@ -58,6 +58,7 @@ def _page(
         values=values,
         money=money,
         qty=quantity_text,
+        most=MAX_QUANTITY,
         changeable=open_for_changes and view.level.allows_changes,
         closed=not open_for_changes,
         lowering=view.level.allows_lowering,
@@ -76,7 +77,8 @@ def show(ctx: PortalContext) -> Response:
     return _page(ctx, owned.contract(ctx, ctx.params["contract_id"]))
 
 
-def _version(ctx: PortalContext) -> int:
+def form_version(ctx: PortalContext) -> int:
+    """The contract version the form was made from (the options and cancel forms carry it)."""
     raw = ctx.form.get("version", "")
     if not raw.isdigit():
         raise ValidationError("the form lost the contract's version: reload the page", field="version")
@@ -95,8 +97,8 @@ def submit(ctx: PortalContext) -> Response:
     try:
         if action == PREVIEW:
             return _page(ctx, contract, preview=plan_options(contract, quantities, ctx.now))
-        change_options(contract.id, quantities, version=_version(ctx), actor=ctx.actor, now=ctx.now)
-    except Conflict as error:
+        change_options(contract, quantities, version=form_version(ctx), actor=ctx.actor, now=ctx.now)
+    except Conflict as error:  # the contract read above is the current one, unless a save won the race
         fresh = owned.contract(ctx, contract.id, consistent=True)
         return _page(ctx, fresh, error.status, error=error)
     except ValidationError as error:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Response
 
 from chalicelib.domain.errors import Conflict, NotFound, ValidationError
-from chalicelib.domain.links import LinkUnknown, Scope
+from chalicelib.domain.links import Scope
 from chalicelib.web.portal.access import PortalContext, redirect
 
 if TYPE_CHECKING:
@@ -27,23 +27,13 @@ TICKED = ("1", "on", "yes", "true")
 
 
 def _quote(ctx: PortalContext, consistent: bool = False) -> Quote:
-    """The link's quote (a quote link) or the one in the URL (a portal link): always the customer's,
-    and never a draft (staff work in progress)."""
+    """The link's quote (a quote link) or the one in the URL (a portal link): always the customer's
+    (owned.quote), and never a draft (staff work in progress)."""
     from chalicelib.domain.quotes import QuoteStatus
-    from chalicelib.store import quotes
     from chalicelib.web.portal import owned
 
-    if "quote_id" in ctx.params:
-        quote = owned.quote(ctx, ctx.params["quote_id"], consistent=consistent)
-    else:
-        if ctx.link.subject_type != "quote":
-            raise LinkUnknown("this link is not valid")
-        try:
-            quote = quotes.get(ctx.link.subject_id, consistent=consistent)
-        except NotFound:
-            raise LinkUnknown("this link is not valid") from None
-        if not ctx.link.customer_id or quote.customer_id != ctx.link.customer_id:
-            raise LinkUnknown("this link is not valid")
+    quote_id = ctx.params.get("quote_id") or (ctx.link.subject_id if ctx.link.subject_type == "quote" else "")
+    quote = owned.quote(ctx, quote_id, consistent=consistent)
     if quote.status is QuoteStatus.DRAFT:
         raise owned.NotYours("not found")
     return quote
@@ -139,8 +129,8 @@ def _page(
     from chalicelib.services.manage_quotes import today_of
     from chalicelib.services.portal_quote import totals
 
+    recurring, one_off = totals(quote, ctx.settings.company_country, ctx.locale)
     state = quote.status_on(today_of(quote, ctx.now))
-    country = ctx.settings.company_country
     mail_to = ""
     if ctx.query.get("sent") == "1" and ctx.customer is not None and ctx.customer.email:
         from chalicelib.domain.links import mask_email
@@ -156,8 +146,8 @@ def _page(
         open=state in (QuoteStatus.SENT, QuoteStatus.VIEWED),
         rows=quote_rows(quote, ctx),
         period=period_word(ctx.t, quote.period),
-        recurring=totals(quote, quote.recurring_lines, country, ctx.locale),
-        one_off=totals(quote, quote.one_off_lines, country, ctx.locale),
+        recurring=recurring,
+        one_off=one_off,
         terms=_terms(quote, ctx.t),
         created=_created(quote, ctx),
         accepted_on=quote.accepted_at.date().isoformat() if quote.accepted_at else "",

@@ -43,7 +43,7 @@ FORM_NAMES = {"line1": "street", "name": "company"}
 def _offer(ctx: PortalContext) -> Offer:
     from chalicelib.services.signup import load_offer
 
-    return load_offer(ctx.link, ctx.now)
+    return load_offer(ctx.link)
 
 
 def _offer_view(offer: Offer, ctx: PortalContext) -> dict[str, Any]:
@@ -67,22 +67,21 @@ def _offer_view(offer: Offer, ctx: PortalContext) -> dict[str, Any]:
         for o in offer.options
     ]
     quote = offer.quote
-    country = ctx.settings.company_country
-    plan = offer.template.plan if offer.template and quote is None else None
+    recurring, one_off = totals(quote, ctx.settings.company_country, ctx.locale) if quote else (None, None)
+    template = offer.template  # a template's offer (a quote's is its lines)
+    plan = None
+    if template and template.plan:
+        price = ctx.t["signup_option_price"].format(price=money(template.plan.price_minor), period=period)
+        plan = {"label": template.plan_label, "price": price}
     return {
         "name": offer.name,
-        "plan": {
-            "label": offer.template.plan_label if offer.template else "",
-            "price": ctx.t["signup_option_price"].format(price=money(plan.price_minor), period=period),
-        }
-        if plan
-        else None,
+        "plan": plan,
         "period": period,
         "options": options,
         "quote": quote,
         "rows": quote_rows(quote, ctx) if quote else [],
-        "recurring": totals(quote, quote.recurring_lines, country, ctx.locale) if quote else None,
-        "one_off": totals(quote, quote.one_off_lines, country, ctx.locale) if quote else None,
+        "recurring": recurring,
+        "one_off": one_off,
     }
 
 
@@ -117,7 +116,7 @@ def submit(ctx: PortalContext) -> Response:
     if ctx.form.get("action", ACTION) != ACTION:
         raise ValidationError("action must be signup", field="action")
     try:
-        done = sign_up(ctx.link, ctx.form, locale=ctx.locale, now=ctx.now)
+        done = sign_up(offer, ctx.form, locale=ctx.locale, now=ctx.now)
     except ValidationError as error:
         label = ctx.t.get(FIELD_LABELS.get(error.field or "", ""), error.field or "")
         text = ctx.t["signup_check"].format(field=label) + f" ({error.message})"
