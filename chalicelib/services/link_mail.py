@@ -30,17 +30,10 @@ def link_url(link: Link, token: str) -> str:
     return bootstrap.settings().base_url + rules.path(link.scope, token)
 
 
-def default_days(scope: Scope) -> int:
-    """How long a new link of `scope` works unless staff say otherwise: CRM_LINK_DAYS_<SCOPE>, else the
-    built-in default (portal 30 days, payment 7...). Read when asked, never at import."""
-    configured = bootstrap.settings().link_days_for(scope.value)
-    return configured if configured else rules.DEFAULT_EXPIRY[scope].days
-
-
 def lifetime(scope: Scope, days: int | str | None = None) -> timedelta:
     """`days` as typed by staff (1 to MAX_LINK_DAYS), or the scope's default when empty."""
     if days is None or (isinstance(days, str) and not days.strip()):
-        return timedelta(days=default_days(scope))
+        return timedelta(days=manage_links.default_days(scope))
     text = str(days).strip()
     if not text.isdigit() or not 1 <= int(text) <= MAX_LINK_DAYS:
         raise ValidationError(f"days must be a whole number from 1 to {MAX_LINK_DAYS}", field="days")

@@ -26,6 +26,15 @@ def _audited(link: Link) -> dict[str, Any]:
     }
 
 
+def default_days(scope: Scope) -> int:
+    """How long a new link of `scope` works unless staff say otherwise: CRM_LINK_DAYS_<SCOPE>, else the
+    built-in default (portal 30 days, payment 7...). Read when asked, never at import."""
+    from chalicelib import bootstrap
+
+    configured = bootstrap.settings().link_days_for(scope.value)
+    return configured if configured else rules.DEFAULT_EXPIRY[scope].days
+
+
 def create_link(
     scope: Scope | str,
     subject_id: str,
@@ -36,8 +45,10 @@ def create_link(
     expires_in: timedelta | None = None,
     subject_type: str | None = None,
 ) -> tuple[Link, str]:
-    """A new link and its token. The token goes into the URL sent to the customer and is never stored."""
+    """A new link and its token. The token goes into the URL sent to the customer and is never stored.
+    Without `expires_in` it lasts the scope's default days (the setting, for every link made anywhere)."""
     scope = Scope.parse(scope) if isinstance(scope, str) else scope
+    expires_in = expires_in or timedelta(days=default_days(scope))
     token, token_hash = rules.new_token()
     link = Link(
         token_hash=token_hash,

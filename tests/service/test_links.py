@@ -45,6 +45,25 @@ def test_creating_a_link_stores_its_hash_never_the_token() -> None:
     assert token not in repr(entry.after)
 
 
+def test_the_configured_days_of_a_scope_apply_to_every_link_made_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chalicelib import bootstrap
+
+    monkeypatch.setenv("CRM_LINK_DAYS_CARD_UPDATE", "3")
+    bootstrap.settings.cache_clear()
+    customer = _customer()
+    url = payment_links.card_update_url(customer.id, now=NOW, actor=STAFF)  # the dunning emails' links
+    token = re.search(r"/portal/([A-Za-z0-9_-]{43})/card", url)
+    assert token and links.get(rules.hash_token(token.group(1))).expires_at == NOW + timedelta(days=3)
+    made, _token = manage_links.create_link(
+        Scope.PORTAL, customer.id, customer_id=customer.id, actor=STAFF, now=NOW
+    )
+    assert made.expires_at == NOW + timedelta(days=30)  # other scopes keep their default
+    monkeypatch.delenv("CRM_LINK_DAYS_CARD_UPDATE")
+    bootstrap.settings.cache_clear()
+
+
 def test_resolve_opens_an_active_link_for_its_scopes_only() -> None:
     customer = _customer()
     link, token = manage_links.customer_link(Scope.CARD_UPDATE, customer.id, actor=STAFF, now=NOW)

@@ -55,7 +55,8 @@ def _page(
 ) -> Response:
     from chalicelib.domain.links import Scope
     from chalicelib.services import manage_links
-    from chalicelib.services.link_mail import SENDABLE, default_days
+    from chalicelib.services.link_mail import SENDABLE
+    from chalicelib.services.manage_links import default_days
     from chalicelib.store import customers
 
     customer = customers.get(customer_id)

@@ -28,8 +28,7 @@ def _page(
 
     from chalicelib.domain.links import Scope
     from chalicelib.domain.quotes import QuoteStatus
-    from chalicelib.services.link_mail import default_days
-    from chalicelib.services.manage_links import of_prospects
+    from chalicelib.services.manage_links import default_days, of_prospects
     from chalicelib.services.manage_quotes import today_of
     from chalicelib.store import contract_templates, customers, quotes
 
