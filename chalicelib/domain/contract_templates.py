@@ -157,6 +157,11 @@ class ContractTemplate:
         }
 
     @property
+    def has_offer(self) -> bool:
+        """Something a signup link can offer: a plan price or options to choose."""
+        return bool(self.options) or self.plan is not None
+
+    @property
     def plan_label(self) -> str:
         return (self.plan.label if self.plan else "") or self.name
 

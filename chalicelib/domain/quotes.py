@@ -27,12 +27,14 @@ class QuoteStatus(StrEnum):
     EXPIRED = "expired"
 
 
+AWAITING_ANSWER = frozenset({QuoteStatus.SENT, QuoteStatus.VIEWED})  # the customer may accept or decline
+
 # action -> (statuses it may start from, status it leads to)
 _MOVES: dict[str, tuple[frozenset[QuoteStatus], QuoteStatus]] = {
     "send": (frozenset({QuoteStatus.DRAFT}), QuoteStatus.SENT),
     "view": (frozenset({QuoteStatus.SENT}), QuoteStatus.VIEWED),
-    "accept": (frozenset({QuoteStatus.SENT, QuoteStatus.VIEWED}), QuoteStatus.ACCEPTED),
-    "decline": (frozenset({QuoteStatus.SENT, QuoteStatus.VIEWED}), QuoteStatus.DECLINED),
+    "accept": (AWAITING_ANSWER, QuoteStatus.ACCEPTED),
+    "decline": (AWAITING_ANSWER, QuoteStatus.DECLINED),
     "expire": (frozenset({QuoteStatus.DRAFT, QuoteStatus.SENT, QuoteStatus.VIEWED}), QuoteStatus.EXPIRED),
 }
 ACTIONS = tuple(_MOVES)
@@ -123,6 +125,10 @@ class Quote:
         if self.status in OPEN and self.valid_until < today:
             return QuoteStatus.EXPIRED
         return self.status
+
+    def awaits_answer(self, today: date) -> bool:
+        """Sent (or viewed) and still valid on `today`: the customer may accept or decline it."""
+        return self.status_on(today) in AWAITING_ANSWER
 
     def actions_on(self, today: date) -> list[str]:
         return [a for a in allowed_actions(self.status_on(today)) if a != "expire"]

@@ -42,7 +42,7 @@ def lifetime(scope: Scope, days: int | str | None = None) -> timedelta:
 
 def _open_quote(quote_id: str, customer_id: str, now: datetime) -> Any:
     """A quote the customer can still accept: sent or viewed, not expired, and theirs."""
-    from chalicelib.domain.quotes import QuoteStatus
+    from chalicelib.domain.quotes import AWAITING_ANSWER
     from chalicelib.services.manage_quotes import today_of
     from chalicelib.store import quotes
 
@@ -53,7 +53,7 @@ def _open_quote(quote_id: str, customer_id: str, now: datetime) -> Any:
     if customer_id and quote.customer_id != customer_id:
         raise ValidationError(f"quote {quote.number} is not this customer's", field="subject_id")
     status = quote.status_on(today_of(quote, now))
-    if status not in (QuoteStatus.SENT, QuoteStatus.VIEWED):
+    if status not in AWAITING_ANSWER:
         raise ValidationError(
             f"quote {quote.number} is {status.value}: only a sent quote can be linked", field="subject_id"
         )
@@ -213,7 +213,7 @@ def signup_template(template_id: str) -> Any:
         raise ValidationError(f"no contract template {template_id!r}", field="subject_id") from None
     if not template.active:
         raise ValidationError(f"template {template.name} is no longer offered", field="subject_id")
-    if not template.options and template.plan is None:
+    if not template.has_offer:
         raise ValidationError(
             f"template {template.name} has no plan price or options to sign up for: send a quote instead",
             field="subject_id",

@@ -25,12 +25,11 @@ from chalicelib.domain.items import Item
 from chalicelib.domain.orders import Order
 from chalicelib.domain.payments import Payment
 from chalicelib.domain.periods import Period, local_date
-from chalicelib.domain.quotes import Quote, QuoteStatus
+from chalicelib.domain.quotes import Quote
 from chalicelib.store.visits import Visit
 
 PLANNED_SHOWN = 4  # upcoming visits per item on the overview (the item page shows them all)
 DONE_SHOWN = 5  # latest done visits per item
-OPEN_QUOTE = frozenset({QuoteStatus.SENT, QuoteStatus.VIEWED})
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ def overview(customer: Customer, *, now: datetime) -> Overview:
     open_quotes = [
         q
         for q in quotes.of_customer(customer.id)
-        if q.status_on(local_date(now, q.timezone or "UTC")) in OPEN_QUOTE
+        if q.awaits_answer(local_date(now, q.timezone or "UTC"))
     ]
     return Overview(
         customer=customer,

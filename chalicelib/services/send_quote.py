@@ -9,7 +9,7 @@ from chalicelib.adapters.blobs import BlobStore
 from chalicelib.adapters.mail import MailTransport, Message
 from chalicelib.domain.audit import Actor
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.quotes import Quote, QuoteStatus, next_status
+from chalicelib.domain.quotes import Quote, next_status
 from chalicelib.services.manage_quotes import audited, today_of
 from chalicelib.services.quote_summary import summary
 from chalicelib.store import quotes
@@ -33,7 +33,7 @@ def send_quote(quote_id: str, *, mailer: Mailer, actor: Actor, now: datetime) ->
     customer = customers.get(before.customer_id)
     if not customer.email:
         raise ValidationError(f"{customer.name} has no email address to send the quote to", field="email")
-    if before.status_on(today_of(before, now)) in (QuoteStatus.SENT, QuoteStatus.VIEWED):
+    if before.awaits_answer(today_of(before, now)):
         after, action = replace(before, sent_at=now), "quote.resent"
     else:
         after = replace(before, status=next_status(before, "send", today_of(before, now)), sent_at=now)

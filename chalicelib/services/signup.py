@@ -109,9 +109,9 @@ def still_open(offer: Offer, now: datetime) -> bool:
     from chalicelib.services.manage_quotes import today_of
 
     if offer.quote is not None:
-        return offer.quote.status_on(today_of(offer.quote, now)) in (QuoteStatus.SENT, QuoteStatus.VIEWED)
+        return offer.quote.awaits_answer(today_of(offer.quote, now))
     template = offer.template
-    return template is not None and template.active and bool(template.options or template.plan)
+    return template is not None and template.active and template.has_offer
 
 
 def prefill(offer: Offer) -> dict[str, str]:

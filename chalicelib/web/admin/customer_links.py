@@ -33,14 +33,13 @@ NEEDS_SUBJECT = {"quote": "quote", "signup": "quote", "invoice_payment": "invoic
 def _choices(customer_id: str, ctx: PageContext) -> dict[str, list[tuple[str, str]]]:
     """The records a link may open: the customer's open quotes and unpaid invoices."""
     from chalicelib.domain.money import format_amount
-    from chalicelib.domain.quotes import QuoteStatus
     from chalicelib.services.manage_quotes import today_of
     from chalicelib.store import invoices, quotes
 
     open_quotes = [
         (q.id, f"{q.number} · valid until {q.valid_until}")
         for q in quotes.of_customer(customer_id)
-        if q.status_on(today_of(q, ctx.now)) in (QuoteStatus.SENT, QuoteStatus.VIEWED)
+        if q.awaits_answer(today_of(q, ctx.now))
     ]
     unpaid = [
         (i.id, f"{i.number} · {format_amount(i.open_minor, i.currency)} open")

@@ -27,18 +27,17 @@ def _page(
     from datetime import date
 
     from chalicelib.domain.links import Scope
-    from chalicelib.domain.quotes import QuoteStatus
     from chalicelib.services.manage_links import default_days, of_prospects
     from chalicelib.services.manage_quotes import today_of
     from chalicelib.store import contract_templates, customers, quotes
 
     every = contract_templates.list_all()
-    offered = [t for t in every if t.active and (t.options or t.plan)]
+    offered = [t for t in every if t.active and t.has_offer]
     names_of_templates = {t.id: t.name for t in every}
     open_quotes = [  # the sparse index of quotes not yet accepted, declined or expired (drafts too)
         q
         for q in quotes.open_until(date.max)
-        if q.status_on(today_of(q, ctx.now)) in (QuoteStatus.SENT, QuoteStatus.VIEWED)
+        if q.awaits_answer(today_of(q, ctx.now))
     ]
     names = {c.id: c.name for c in customers.get_many(list({q.customer_id for q in open_quotes}))}
     return ctx.render(

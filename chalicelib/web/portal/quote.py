@@ -125,7 +125,7 @@ def _error_text(error: ValidationError | Conflict, ctx: PortalContext, status_te
 def _page(
     ctx: PortalContext, quote: Quote, status: int = 200, *, error: str = "", field: str = ""
 ) -> Response:
-    from chalicelib.domain.quotes import QuoteStatus
+    from chalicelib.domain.quotes import AWAITING_ANSWER
     from chalicelib.services.manage_quotes import today_of
     from chalicelib.services.portal_quote import totals
 
@@ -143,7 +143,7 @@ def _page(
         quote=quote,
         state=state.value,
         state_text=ctx.t[f"quote_status_{state.value}"],
-        open=state in (QuoteStatus.SENT, QuoteStatus.VIEWED),
+        open=state in AWAITING_ANSWER,
         rows=quote_rows(quote, ctx),
         period=period_word(ctx.t, quote.period),
         recurring=recurring,
