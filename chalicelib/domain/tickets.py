@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import ValidationError
-from chalicelib.domain.numbering import format_number
 
 if TYPE_CHECKING:
     from chalicelib.domain.contracts import Contract
@@ -70,10 +69,6 @@ class Ticket:
 class Complaint:
     description: str
     urgency: str
-
-
-def ticket_number(seq: int, today: date) -> str:
-    return format_number(NUMBER_FORMAT, seq, today)
 
 
 def validate_complaint(data: dict[str, Any]) -> Complaint:

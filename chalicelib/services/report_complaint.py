@@ -50,7 +50,7 @@ def report_complaint(
     def audit_of(ticket: Ticket) -> Any:
         return actor.entry("ticket", ticket.id, "ticket.opened", now, after=ticket.audited())
 
-    ticket = tickets.create_numbered(build, audit_of, today)
+    ticket = tickets.create_numbered(build, audit_of, today, now)
     _tell_staff(ticket, customer.name, item.serial, contract, now)
     _tell_customer(ticket, customer, item.serial, now)
     return ticket

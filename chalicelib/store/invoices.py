@@ -18,6 +18,7 @@ from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.invoices import Invoice, group_from_json, group_json, line_from_json, line_json
 from chalicelib.domain.numbering import check_format, format_number
 from chalicelib.domain.periods import Period
+from chalicelib.domain.tickets import NUMBER_FORMAT as TICKET_FORMAT
 from chalicelib.store import records
 from chalicelib.store.models_billing import InvoiceModel, InvoiceSeriesModel, RevenueModel
 
@@ -29,8 +30,10 @@ BUILT_IN = {
     "credit-notes": ("Credit notes", "CN-{YYYY}-{seq:06}"),
     "proformas": ("Pro-forma invoices", "PF-{YYYY}-{seq:06}"),
     "purchase-orders": ("Purchase orders", "PO-{YYYY}-{seq:05}"),
+    "tickets": ("Service tickets", TICKET_FORMAT),
 }
-NOT_FOR_INVOICES = frozenset({"purchase-orders"})  # its numbers go on what we buy, not on what we bill
+# Their numbers go on what we buy and on service tickets, not on what we bill.
+NOT_FOR_INVOICES = frozenset({"purchase-orders", "tickets"})
 NUMBERS_MOVED = "another run took invoice numbers meanwhile"
 NUMBER_ATTEMPTS = 20
 

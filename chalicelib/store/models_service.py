@@ -62,16 +62,6 @@ class TicketModel(StoreModel):
     recent = TicketsRecent()
 
 
-class TicketCounterModel(StoreModel):
-    """The last ticket number taken: moved from n to n + 1 in the transaction that saves ticket n + 1."""
-
-    class Meta(TableDefaults):
-        table_name = "ticket_numbers"
-
-    series = UnicodeAttribute(hash_key=True)
-    last_seq = NumberAttribute(default=0)
-
-
 class FeedbackRecent(GlobalSecondaryIndex["FeedbackModel"]):
     class Meta:
         index_name = "recent"

@@ -77,7 +77,6 @@ MODELS: tuple[type[Model], ...] = (
     models_webhooks_out.WebhookDeliveryModel,
     models_webhooks_out.WebhookCursorModel,
     models_service.TicketModel,
-    models_service.TicketCounterModel,
     models_service.FeedbackModel,
 )
 

@@ -1,26 +1,22 @@
-"""Tickets: numbered from one counter in the transaction that saves them (gapless, unique under
-concurrency: a writer that lost the race takes the next number and tries again)."""
+"""Tickets: numbered T-000001... in their own number series (store.invoices.with_next_number), in the
+transaction that saves them: gapless and unique when many are opened at once."""
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.audit import AuditEntry
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.ids import iso_utc
-from chalicelib.domain.tickets import Ticket, ticket_number
+from chalicelib.domain.tickets import Ticket
 from chalicelib.store import records
-from chalicelib.store.models_service import TicketCounterModel, TicketModel
+from chalicelib.store.models_service import TicketModel
 
-SERIES = "tickets"
-NUMBERS_MOVED = "another ticket took the number meanwhile"
-NUMBER_ATTEMPTS = 40
+SERIES = "tickets"  # a built-in number series (store.invoices.BUILT_IN)
 CHANGED = "this ticket was changed by someone else since you opened it: reload it and try again"
 
 
@@ -59,36 +55,21 @@ def to_item(ticket: Ticket, version: int) -> TicketModel:
     )
 
 
-def _last_seq() -> int:
-    try:
-        return int(TicketCounterModel.get(SERIES, consistent_read=True).last_seq)
-    except DoesNotExist:
-        return 0
-
-
 def create_numbered(
-    build: Callable[[str], Ticket], audit_of: Callable[[Ticket], AuditEntry], today: date
+    build: Callable[[str], Ticket], audit_of: Callable[[Ticket], AuditEntry], today: date, now: datetime
 ) -> Ticket:
-    """Saves `build(number)` with the next number, its audit entry and the counter in one transaction."""
-    for _attempt in range(NUMBER_ATTEMPTS):
-        last = _last_seq()
-        ticket = build(ticket_number(last + 1, today))
-        counter = TicketCounterModel(series=SERIES, last_seq=last + 1)
-        moved_on = (
-            TicketCounterModel.series.does_not_exist() if last == 0 else TicketCounterModel.last_seq == last
-        )
-        change = records.Change(audit=audit_of(ticket))
-        change.save(counter, moved_on, NUMBERS_MOVED)
+    """Saves `build(number)` with the next number of the tickets series, its audit entry and the counter
+    in one transaction (the invoices' numbering: a writer that lost the race takes the next number)."""
+    from chalicelib.store import invoices
+
+    def write(number: str, change: records.Change) -> Ticket:
+        ticket = build(number)
+        change.audit = audit_of(ticket)
         change.save(to_item(ticket, 1), TicketModel.id.does_not_exist())
-        try:
-            records.commit(change)
-        except Conflict as error:
-            if error.message not in (NUMBERS_MOVED, records.CONCURRENT):
-                raise
-            time.sleep(random.uniform(0, 0.03))  # noqa: S311 - jitter, not security
-            continue
+        records.commit(change)
         return replace(ticket, version=1)
-    raise Conflict("could not number the ticket: too many tickets opened at once; try again")
+
+    return invoices.with_next_number(SERIES, today, now, write)
 
 
 def save(before: Ticket, after: Ticket, entry: AuditEntry) -> Ticket:

@@ -16,7 +16,8 @@ from chalicelib.domain.feedback import (
     visit_key,
     visit_subject,
 )
-from chalicelib.domain.tickets import Ticket, move, servicing_contract, ticket_number, validate_complaint
+from chalicelib.domain.numbering import format_number
+from chalicelib.domain.tickets import NUMBER_FORMAT, Ticket, move, servicing_contract, validate_complaint
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -27,7 +28,7 @@ def _ticket(status: str = "open") -> Ticket:
 
 @pytest.mark.parametrize(("seq", "number"), [(1, "T-000001"), (123, "T-000123"), (1_234_567, "T-1234567")])
 def test_ticket_numbers_are_t_and_six_digits(seq: int, number: str) -> None:
-    assert ticket_number(seq, date(2027, 1, 1)) == number
+    assert format_number(NUMBER_FORMAT, seq, date(2027, 1, 1)) == number
 
 
 def test_a_complaint_needs_a_description_and_takes_an_urgency() -> None:
