@@ -137,7 +137,7 @@ def test_a_customer_accepts_a_quote_upgrades_saves_a_card_downloads_an_invoice_a
     expect(page.locator("main")).to_contain_text("Spare parts included")
 
     # Card update (B11): the development card form of localstripe
-    page.locator("header nav").get_by_role("link", name=t["nav_card"]).click()
+    page.locator("header nav").get_by_role("link", name=t["card_title"]).click()
     page.get_by_label(t["card_number"]).fill("4242 4242 4242 4242")
     page.get_by_label(t["exp_month"]).fill("12")
     page.get_by_label(t["exp_year"]).fill("2031")
@@ -170,7 +170,7 @@ def test_a_customer_accepts_a_quote_upgrades_saves_a_card_downloads_an_invoice_a
     effective = page.locator("dl.facts dd").last.inner_text()
     page.get_by_label(t["ss_reason"]).select_option("no_longer_needed")
     page.get_by_role("checkbox").check()
-    page.get_by_role("button", name=t["ss_cancel_button"]).click()
+    page.get_by_role("button", name=t["ov_cancel_contract"]).click()
     expect(page.locator("main")).to_contain_text(t["ss_cancelled"].format(date=effective).split(".")[0])
     _shot(page, "portal-cancelled-desktop")
     page.goto(contract_url)

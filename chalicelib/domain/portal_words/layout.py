@@ -8,5 +8,4 @@ WORDS: dict[str, Words] = {
     "nav_label": ("Your account", "Váš účet", "Votre compte", "Ваш аккаунт", "Ваш обліковий запис"),
     "nav_overview": ("Overview", "Prehľad", "Vue d'ensemble", "Обзор", "Огляд"),
     "nav_details": ("My details", "Moje údaje", "Mes coordonnées", "Мои данные", "Мої дані"),
-    "nav_card": ("Payment card", "Platobná karta", "Carte de paiement", "Платёжная карта", "Платіжна картка"),
 }

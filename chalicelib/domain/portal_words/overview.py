@@ -6,7 +6,6 @@ from chalicelib.domain.portal_labels import Words
 
 WORDS: dict[str, Words] = {
     # The overview
-    "ov_title": ("Overview", "Prehľad", "Vue d'ensemble", "Обзор", "Огляд"),
     "ov_hello": (
         "Hello, {name}",
         "Dobrý deň, {name}",
@@ -89,13 +88,6 @@ WORDS: dict[str, Words] = {
     "ov_options": ("Options", "Doplnky", "Options", "Опции", "Опції"),
     "ov_no_options": ("No options", "Bez doplnkov", "Aucune option", "Без опций", "Без опцій"),
     "ov_payment_method": ("Payment", "Platba", "Paiement", "Оплата", "Оплата"),
-    "ov_bank_transfer": (
-        "Bank transfer",
-        "Bankový prevod",
-        "Virement bancaire",
-        "Банковский перевод",
-        "Банківський переказ",
-    ),
     "ov_save_card": (
         "Pay by card instead",
         "Platiť radšej kartou",

@@ -12,7 +12,6 @@ WORDS: dict[str, Words] = {
         "Предложение {number}",
         "Пропозиція {number}",
     ),
-    "quote_valid_until": ("Valid until", "Platná do", "Valable jusqu'au", "Действует до", "Діє до"),
     "quote_offer": ("Offer", "Ponuka", "Offre", "Предложение", "Пропозиція"),
     "quote_status_sent": ("open", "otvorená", "ouvert", "открыто", "відкрита"),
     "quote_status_viewed": ("open", "otvorená", "ouvert", "открыто", "відкрита"),
@@ -21,11 +20,7 @@ WORDS: dict[str, Words] = {
     "quote_status_expired": ("expired", "neplatná", "expiré", "истекло", "прострочена"),
     "quote_status_draft": ("draft", "koncept", "brouillon", "черновик", "чернетка"),
     "quote_line": ("Item", "Položka", "Article", "Позиция", "Позиція"),
-    "quote_quantity": ("Quantity", "Množstvo", "Quantité", "Количество", "Кількість"),
-    "quote_unit_price": ("Unit price", "Jedn. cena", "Prix unitaire", "Цена за ед.", "Ціна за од."),
     "quote_discount": ("Discount", "Zľava", "Remise", "Скидка", "Знижка"),
-    "quote_amount": ("Amount", "Suma", "Montant", "Сумма", "Сума"),
-    "quote_billed": ("Billed", "Účtované", "Facturé", "Оплата", "Оплата"),
     "quote_every": (
         "every {period}",
         "každý {period}",
@@ -55,7 +50,6 @@ WORDS: dict[str, Words] = {
     "quote_one_off_total": ("One-off", "Jednorazovo", "Ponctuel", "Однократно", "Одноразово"),
     "quote_net": ("Net", "Bez DPH", "HT", "Без НДС", "Без ПДВ"),
     "quote_tax": ("Tax", "DPH", "TVA", "НДС", "ПДВ"),
-    "quote_gross": ("Total", "Spolu", "Total TTC", "Итого", "Разом"),
     "quote_tax_added": (
         "Tax is added at the rate that applies to you.",
         "K cenám sa pripočíta DPH podľa platnej sadzby.",
@@ -71,13 +65,6 @@ WORDS: dict[str, Words] = {
         "Минимальный срок",
         "Мінімальний строк",
     ),
-    "quote_term_value": (
-        "{count} × {period}",
-        "{count} × {period}",
-        "{count} × {period}",
-        "{count} × {period}",
-        "{count} × {period}",
-    ),
     "quote_open_ended": (
         "none (open-ended)",
         "žiadna (na dobu neurčitú)",
@@ -85,14 +72,6 @@ WORDS: dict[str, Words] = {
         "нет (бессрочно)",
         "немає (безстроково)",
     ),
-    "quote_notice": (
-        "Notice period",
-        "Výpovedná lehota",
-        "Préavis",
-        "Срок уведомления",
-        "Строк повідомлення",
-    ),
-    "quote_days": ("{days} days", "{days} dní", "{days} jours", "{days} дн.", "{days} дн."),
     "quote_payment_terms": (
         "Invoices due",
         "Splatnosť faktúr",
@@ -225,20 +204,6 @@ WORDS: dict[str, Words] = {
         "Строк пропозиції минув {date}. Зв'яжіться з нами, щоб отримати нову.",
     ),
     "quote_your_contract": ("Your contract", "Vaša zmluva", "Votre contrat", "Ваш договор", "Ваш договір"),
-    "quote_contract_label": (
-        "Contract {number}",
-        "Zmluva {number}",
-        "Contrat {number}",
-        "Договор {number}",
-        "Договір {number}",
-    ),
-    "quote_order_label": (
-        "Order {number}",
-        "Objednávka {number}",
-        "Commande {number}",
-        "Заказ {number}",
-        "Замовлення {number}",
-    ),
     "quote_portal_sent": (
         "We have emailed a link to your customer account to {email}: there you can see your contract and "
         "save a payment card.",

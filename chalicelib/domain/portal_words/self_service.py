@@ -6,7 +6,6 @@ from chalicelib.domain.portal_labels import Words
 
 WORDS: dict[str, Words] = {
     # My details
-    "ss_details_title": ("My details", "Moje údaje", "Mes coordonnées", "Мои данные", "Мої дані"),
     "ss_company_heading": ("Your details", "Vaše údaje", "Vos coordonnées", "Ваши данные", "Ваші дані"),
     "ss_contact_heading": (
         "Main contact",
@@ -14,13 +13,6 @@ WORDS: dict[str, Words] = {
         "Contact principal",
         "Основной контакт",
         "Основний контакт",
-    ),
-    "ss_address_heading": (
-        "Billing address",
-        "Fakturačná adresa",
-        "Adresse de facturation",
-        "Платёжный адрес",
-        "Платіжна адреса",
     ),
     "ss_field_name": ("Name", "Názov", "Nom", "Название", "Назва"),
     "ss_field_email": ("Email", "E-mail", "E-mail", "Эл. почта", "Ел. пошта"),
@@ -117,7 +109,6 @@ WORDS: dict[str, Words] = {
         "Плата за подключение",
         "Плата за підключення",
     ),
-    "ss_quantity": ("Quantity", "Množstvo", "Quantité", "Количество", "Кількість"),
     "ss_now": ("Now", "Teraz", "Actuellement", "Сейчас", "Зараз"),
     "ss_main_line": (
         "Main service",
@@ -233,13 +224,6 @@ WORDS: dict[str, Words] = {
         "Этот договор здесь больше нельзя изменить. Свяжитесь с нами.",
         "Цей договір тут більше не можна змінити. Зв'яжіться з нами.",
     ),
-    "ss_back": (
-        "Back to the overview",
-        "Späť na prehľad",
-        "Retour à la vue d'ensemble",
-        "Назад к обзору",
-        "Назад до огляду",
-    ),
     "ss_cancel_link": (
         "Cancel this contract",
         "Zrušiť túto zmluvu",
@@ -255,15 +239,6 @@ WORDS: dict[str, Words] = {
         "Расторжение договора {number}",
         "Розірвання договору {number}",
     ),
-    "ss_plan": ("Plan", "Program", "Formule", "Тариф", "Тариф"),
-    "ss_notice_period": (
-        "Notice period",
-        "Výpovedná lehota",
-        "Préavis",
-        "Срок уведомления",
-        "Термін повідомлення",
-    ),
-    "ss_days": ("{days} days", "{days} dní", "{days} jours", "{days} дн.", "{days} дн."),
     "ss_effective": (
         "Cancellation takes effect on",
         "Zrušenie platí od",
@@ -317,13 +292,6 @@ WORDS: dict[str, Words] = {
         "Oui, résilier ce contrat à partir du {date}.",
         "Да, расторгнуть договор с {date}.",
         "Так, розірвати договір з {date}.",
-    ),
-    "ss_cancel_button": (
-        "Cancel the contract",
-        "Zrušiť zmluvu",
-        "Résilier le contrat",
-        "Расторгнуть договор",
-        "Розірвати договір",
     ),
     "ss_cancelled": (
         "Your contract is cancelled from {date}. We have emailed you a confirmation.",

@@ -7,9 +7,7 @@ from chalicelib.domain.portal_labels import Words
 WORDS: dict[str, Words] = {
     "signup_title": ("Sign up", "Registrácia", "Inscription", "Оформление", "Оформлення"),
     "signup_offer": ("Your offer", "Vaša ponuka", "Votre offre", "Ваше предложение", "Ваша пропозиція"),
-    "signup_plan": ("Plan", "Program", "Formule", "Тариф", "Тариф"),
     "signup_billed": ("Billed every", "Účtované každý", "Facturé chaque", "Оплата каждый", "Оплата кожен"),
-    "signup_options": ("Options", "Doplnky", "Options", "Опции", "Опції"),
     "signup_options_optional": (
         "Add any you want; you can change them later.",
         "Pridajte si, čo chcete; neskôr ich môžete zmeniť.",
@@ -66,38 +64,12 @@ WORDS: dict[str, Words] = {
         "Контактное лицо",
         "Контактна особа",
     ),
-    "signup_first_name": ("First name", "Meno", "Prénom", "Имя", "Ім'я"),
-    "signup_last_name": ("Last name", "Priezvisko", "Nom", "Фамилия", "Прізвище"),
-    "signup_email": ("Email", "E-mail", "E-mail", "Эл. почта", "Ел. пошта"),
     "signup_phone": (
         "Phone (optional)",
         "Telefón (nepovinné)",
         "Téléphone (facultatif)",
         "Телефон (необязательно)",
         "Телефон (необов'язково)",
-    ),
-    "signup_address_heading": (
-        "Billing address",
-        "Fakturačná adresa",
-        "Adresse de facturation",
-        "Платёжный адрес",
-        "Платіжна адреса",
-    ),
-    "signup_street": (
-        "Street and number",
-        "Ulica a číslo",
-        "Rue et numéro",
-        "Улица и дом",
-        "Вулиця і будинок",
-    ),
-    "signup_city": ("City", "Mesto", "Ville", "Город", "Місто"),
-    "signup_postcode": ("Postcode", "PSČ", "Code postal", "Индекс", "Індекс"),
-    "signup_country": (
-        "Country (two letters, e.g. SK)",
-        "Krajina (dve písmená, napr. SK)",
-        "Pays (deux lettres, p. ex. FR)",
-        "Страна (две буквы, напр. SK)",
-        "Країна (дві літери, напр. UA)",
     ),
     "signup_accept_terms": (
         "I accept the offer and its terms",

@@ -78,7 +78,7 @@ def payment_text(card: SavedCard | None, t: dict[str, str]) -> str:
 
     if card is not None and card.charges_automatically:
         return card_text(card, t)
-    return t["ov_bank_transfer"]
+    return t["ov_method_bank_transfer"]
 
 
 def contract_status(contract: Contract, t: dict[str, str]) -> dict[str, str]:

@@ -73,14 +73,14 @@ def _terms(quote: Quote, t: dict[str, str]) -> list[tuple[str, str]]:
         return []
     period = period_word(t, template.period)
     term = (
-        t["quote_term_value"].format(count=template.term_periods, period=period)
+        t["ov_term_periods"].format(count=template.term_periods, period=period)
         if template.term_periods
         else t["quote_open_ended"]
     )
     return [
         (t["quote_min_term"], term),
-        (t["quote_notice"], t["quote_days"].format(days=template.notice_days)),
-        (t["quote_payment_terms"], t["quote_days"].format(days=template.payment_terms_days)),
+        (t["ov_notice"], t["ov_notice_days"].format(days=template.notice_days)),
+        (t["quote_payment_terms"], t["ov_notice_days"].format(days=template.payment_terms_days)),
         (t["quote_renews"], t["quote_yes"] if template.auto_renew else t["quote_no"]),
     ]
 
