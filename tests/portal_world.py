@@ -16,6 +16,15 @@ from tests.payment_helpers import store_document
 STAFF = Actor("u1", "staff@example.com")
 
 
+def portal_csrf(token: str) -> str:
+    """The CSRF token the pages of this link carry (the forms of one link do not work on another)."""
+    from chalicelib import bootstrap
+    from chalicelib.domain.links import hash_token
+    from chalicelib.web import security
+
+    return security.csrf_token(bootstrap.settings().secret_key, f"link:{hash_token(token)}")
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

@@ -17,7 +17,7 @@ from chalicelib.domain import links as rules
 from chalicelib.domain.links import Scope
 from chalicelib.services import manage_links
 from tests.browser_client import Browser
-from tests.portal_world import STAFF, Catalogue, PortalWorld, catalogue, now, portal_world
+from tests.portal_world import STAFF, Catalogue, PortalWorld, catalogue, now, portal_csrf, portal_world
 
 ID = re.compile(r"\{(\w+)\}")
 FORM = {  # what a curious customer might post: every page's actions, and B's ids in the fields
@@ -86,13 +86,6 @@ def _token_for(world: PortalWorld, template: str, *, age: timedelta = timedelta(
     return world.link(scope, subject, age=age)
 
 
-def _csrf(token: str) -> str:
-    from chalicelib import bootstrap
-    from chalicelib.web import security
-
-    return security.csrf_token(bootstrap.settings().secret_key, f"link:{rules.hash_token(token)}")
-
-
 def _snapshot(world: PortalWorld) -> list[str]:
     """Everything of one customer a portal action could change, read consistently."""
     from chalicelib.store import contracts, customers, invoices, items, orders, quotes
@@ -158,7 +151,9 @@ def test_customer_as_link_with_customer_bs_ids_finds_nothing_on_any_route(
         if method == "GET":
             response = portal.get(path)
         else:
-            response = portal.post(path, {**FORM, **b.ids, "customer_id": b.customer.id}, csrf=_csrf(token))
+            response = portal.post(
+                path, {**FORM, **b.ids, "customer_id": b.customer.id}, csrf=portal_csrf(token)
+            )
         assert response.status_code == 404, (method, template, response.status_code)
         page = _body(response)
         for secret in b.secrets:
@@ -232,7 +227,9 @@ def test_expired_and_revoked_links_get_the_link_page_on_every_route(portal: Brow
         manage_links.revoke_link(rules.hash_token(revoked), customer_id=a.customer.id, actor=STAFF, now=now())
         for token, words in ((expired, "This link has expired"), (revoked, "This link is no longer valid")):
             path = _path(template, token, a.ids)
-            response = portal.get(path) if method == "GET" else portal.post(path, FORM, csrf=_csrf(token))
+            response = (
+                portal.get(path) if method == "GET" else portal.post(path, FORM, csrf=portal_csrf(token))
+            )
             assert response.status_code == 410, (template, method, response.status_code)
             assert words in _body(response), template
             assert a.contract.number not in _body(response)
@@ -248,7 +245,7 @@ def test_every_portal_form_needs_the_csrf_token_of_its_own_link(portal: Browser,
     tokens = {template: (_token_for(a, template), _token_for(a, template)) for template in posts}
     before, mails = _snapshot(a), len(mail.recent(limit=1000))
     for template, (token, other) in tokens.items():
-        for csrf in (None, "forged", _csrf(other)):
+        for csrf in (None, "forged", portal_csrf(other)):
             response = portal.post(_path(template, token, a.ids), FORM, csrf=csrf)
             assert response.status_code == 403, (template, csrf, response.status_code)
             assert "This form has expired" in _body(response)
@@ -269,7 +266,7 @@ def test_no_token_reaches_the_logs_whatever_the_route(
             if method == "GET":
                 portal.get(path + "?x=%00")
             else:
-                portal.post(path, {"action": "bogus", "qty_hotline": "-x"}, csrf=_csrf(token))
+                portal.post(path, {"action": "bogus", "qty_hotline": "-x"}, csrf=portal_csrf(token))
     text = "\n".join(
         record.getMessage()
         + (logging.Formatter().formatException(record.exc_info) if record.exc_info else "")

@@ -19,6 +19,7 @@ from chalicelib.services import manage_links
 from chalicelib.store import mail
 from tests.browser_client import Browser
 from tests.payment_helpers import store_document
+from tests.portal_world import portal_csrf
 
 STAFF = Actor("u1", "staff@example.com")
 GOOD_CARD = "4242424242424242"
@@ -59,14 +60,6 @@ def _save_card(customer_id: str, number: str = GOOD_CARD) -> Any:
     setup = begin_card_setup(customer_id, now=_now())
     card = DevCard(number, "12", "2030", "123")
     return finish_card_setup(customer_id, setup.setup_intent_id, dev_card=card, actor=SYSTEM, now=_now())
-
-
-def _csrf_of(token: str) -> str:
-    """The CSRF token a page of this link carries (forms of one link do not work on another)."""
-    from chalicelib import bootstrap
-    from chalicelib.web import security
-
-    return security.csrf_token(bootstrap.settings().secret_key, f"link:{rules.hash_token(token)}")
 
 
 def _body(response: Any) -> str:
@@ -124,7 +117,7 @@ def test_a_revoked_link_gets_the_same_page_without_an_offer(portal: Browser) -> 
     assert response.status_code == 410
     assert "This link is no longer valid" in _body(response)
     assert "Email me a new link" not in _body(response)
-    renew = portal.post(f"/portal/{token}/renew", {}, csrf=_csrf_of(token))
+    renew = portal.post(f"/portal/{token}/renew", {}, csrf=portal_csrf(token))
     assert renew.status_code == 410 and "This link is no longer valid" in _body(renew)
     assert mail.recent() == []
 
@@ -204,7 +197,7 @@ def test_portal_forms_without_a_valid_csrf_token_change_nothing(portal: Browser)
         (f"/portal/{pay_token}/pay", {"action": "card_and_pay", **card_form}),
         (f"/portal/{expired}/renew", {}),
     ):
-        for csrf in (None, "forged", _csrf_of(_link(customer))):
+        for csrf in (None, "forged", portal_csrf(_link(customer))):
             response = portal.post(path, form, csrf=csrf)
             assert response.status_code == 403, (path, csrf)
             assert "This form has expired" in _body(response)
@@ -235,7 +228,7 @@ def test_nonsense_sent_to_any_portal_route_gets_a_4xx_page_never_a_500(portal: B
                 {},
                 {"action": "bogus", "card_number": "x" * 300, "exp_month": "13", "setup_intent_id": "nope"},
             ):
-                response = portal.post(path, form, csrf=_csrf_of(token))
+                response = portal.post(path, form, csrf=portal_csrf(token))
                 assert response.status_code < 500, (path, form, _body(response)[:300])
             raw = portal.client.http.post(
                 path, body=b'{"a": 1}', headers={"Content-Type": "application/json"}
@@ -490,7 +483,7 @@ def test_staff_email_a_card_link_see_its_use_and_revoke_it(admin: Browser, brows
     assert admin.post(f"/admin/customers/{customer.id}/links/{link_id}/revoke", {}).status_code == 303
     assert "revoked" in _body(admin.get(f"/admin/customers/{customer.id}/links"))
     assert browser.client.http.get(path).status_code == 410
-    assert "/links\">Links<" in _body(admin.get(f"/admin/customers/{customer.id}"))  # the customer page's tab
+    assert '/links">Links<' in _body(admin.get(f"/admin/customers/{customer.id}"))  # the customer page's tab
 
 
 def test_only_payment_staff_send_or_revoke_links(browser: Browser, make_staff: Callable[..., Any]) -> None:

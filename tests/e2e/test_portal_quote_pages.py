@@ -16,7 +16,7 @@ from chalicelib.domain.links import Scope
 from chalicelib.domain.lookups import ref
 from chalicelib.store import contracts, interactions, mail, quotes
 from tests.browser_client import Browser
-from tests.portal_world import Catalogue, PortalWorld, catalogue, now, portal_world
+from tests.portal_world import Catalogue, PortalWorld, catalogue, now, portal_csrf, portal_world
 
 
 def _body(response: Any) -> str:
@@ -65,17 +65,10 @@ def test_a_quote_link_shows_the_quote_and_accepting_emails_a_portal_link(
     assert any("Quote accepted" in m.subject for m in mail.recent() if m.to == "billing@example.com")
 
     again = browser.post(
-        f"/portal/{token}/quote", {"action": "accept", "accept_terms": "1"}, csrf=_csrf(token)
+        f"/portal/{token}/quote", {"action": "accept", "accept_terms": "1"}, csrf=portal_csrf(token)
     )
     assert again.status_code == 409 and "can no longer be answered" in _body(again)
     assert len(contracts.of_customer(world.customer.id)) == before + 1
-
-
-def _csrf(token: str) -> str:
-    from chalicelib import bootstrap
-    from chalicelib.web import security
-
-    return security.csrf_token(bootstrap.settings().secret_key, f"link:{rules.hash_token(token)}")
 
 
 def test_a_portal_link_declines_with_a_reason(browser: Browser, world: PortalWorld) -> None:
@@ -137,7 +130,7 @@ def test_an_expired_quote_shows_its_state_and_cannot_be_accepted(
     assert "This quote expired" in html and "Accept quote" not in html
     before = len(contracts.of_customer(world.customer.id))
     refused = browser.post(
-        f"/portal/{token}/quote", {"action": "accept", "accept_terms": "1"}, csrf=_csrf(token)
+        f"/portal/{token}/quote", {"action": "accept", "accept_terms": "1"}, csrf=portal_csrf(token)
     )
     assert refused.status_code == 409 and "expired" in _body(refused)
     assert len(contracts.of_customer(world.customer.id)) == before
@@ -149,12 +142,12 @@ def test_junk_actions_get_a_400_page_and_other_customers_quotes_a_404(
     other = portal_world(shop, "Beta Bakery", "beta@beta.example", "SN-BETA-9")
     token = world.link()
     path = f"/portal/{token}/quotes/{world.quote.id}"
-    bogus = browser.post(path, {"action": "bogus"}, csrf=_csrf(token))
+    bogus = browser.post(path, {"action": "bogus"}, csrf=portal_csrf(token))
     assert bogus.status_code == 400 and "action" in _body(bogus)
     theirs = browser.post(
         f"/portal/{token}/quotes/{other.quote.id}",
         {"action": "accept", "accept_terms": "1"},
-        csrf=_csrf(token),
+        csrf=portal_csrf(token),
     )
     assert theirs.status_code == 404 and other.quote.number not in _body(theirs)
     assert quotes.get(other.quote.id).status.value == "sent"

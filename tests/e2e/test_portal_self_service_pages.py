@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain import links as rules
 from chalicelib.domain.audit import SYSTEM
 from chalicelib.store import contracts, customers, mail
 from tests.browser_client import Browser
-from tests.portal_world import Catalogue, PortalWorld, catalogue, now, portal_world
+from tests.portal_world import Catalogue, PortalWorld, catalogue, now, portal_csrf, portal_world
 
 CSRF = 'name="csrf_token" value="'
 
@@ -172,16 +171,9 @@ def test_a_restricted_contract_says_changes_go_through_staff(
     path = f"/portal/{token}/contracts/{contract.id}/options"
     page = _html(browser.get(path))
     assert "Changes to this contract go through our staff" in page and 'name="qty_hotline"' not in page
-    refused = browser.post(path, {"action": "preview", "qty_hotline": "1"}, csrf=_csrf_of(browser, token))
+    refused = browser.post(path, {"action": "preview", "qty_hotline": "1"}, csrf=portal_csrf(token))
     assert refused.status_code == 403 and "go through our staff" in _html(refused)
     assert contracts.get(contract.id, consistent=True) == contract
-
-
-def _csrf_of(browser: Browser, token: str) -> str:
-    from chalicelib import bootstrap
-    from chalicelib.web import security
-
-    return security.csrf_token(bootstrap.settings().secret_key, f"link:{rules.hash_token(token)}")
 
 
 def test_cancel_page_shows_the_notice_and_cancels_with_a_reason(
@@ -224,7 +216,7 @@ def test_another_customers_contract_is_not_found_and_not_changed(
     browser: Browser, shop: Catalogue, world: PortalWorld, token: str
 ) -> None:
     other = portal_world(shop, "Beta Bakery", "beta@beta.example", "SN-BETA-9")
-    csrf = _csrf_of(browser, token)
+    csrf = portal_csrf(token)
     forms = {
         "options": [{"action": "preview", "qty_hotline": "3"}, {"action": "confirm", "qty_hotline": "3"}],
         "cancel": [{"action": "confirm", "reason": "price", "confirm": "1", "version": "1"}],
