@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.contract_templates import ACCESS_LEVELS, may_change_quantity
 from chalicelib.domain.errors import Forbidden, ValidationError
+
+if TYPE_CHECKING:
+    from chalicelib.domain.contracts import Contract
 
 MAX_QUANTITY = 999  # what a customer may order of one option on their own
 MAIN_FIELD = "main_quantity"
@@ -96,3 +100,15 @@ def check_allowed(level: Level, wanted: list[Wanted]) -> list[Wanted]:
                 field=change.field,
             )
     return changes
+
+
+def open_for_changes(contract: Contract) -> bool:
+    """Running (or about to) and no cancellation given: the options may still change."""
+    from chalicelib.domain.contract_lifecycle import CHANGEABLE
+
+    return contract.status in CHANGEABLE and contract.cancellation is None
+
+
+def customer_may_change(contract: Contract) -> bool:
+    """What the portal offers: open for changes, and an access level that lets the customer change."""
+    return open_for_changes(contract) and Level(contract.terms.access_level).allows_changes

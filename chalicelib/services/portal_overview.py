@@ -47,7 +47,7 @@ class ContractSummary:
 
 
 @dataclass(frozen=True)
-class ItemHistory:
+class ItemVisits:
     item: Item
     product_name: str
     planned: tuple[Visit, ...]  # the next ones, soonest first
@@ -65,7 +65,7 @@ class Overview:
     orders: tuple[Order, ...]
     documents: tuple[Invoice, ...]  # issued invoices, credit notes and pro-formas, newest first
     payments: tuple[Payment, ...]  # newest first
-    items: tuple[ItemHistory, ...]
+    items: tuple[ItemVisits, ...]
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _address(customer: Customer) -> Address | None:
     return addresses.get_many([customer.address_id]).get(customer.address_id)
 
 
-def _histories(items: list[Item], visits: list[Visit], today: date) -> tuple[ItemHistory, ...]:
+def _histories(items: list[Item], visits: list[Visit], today: date) -> tuple[ItemVisits, ...]:
     from chalicelib.store import products
 
     names = {p.id: p.name for p in products.get_many([i.product_id for i in items]).values()}
@@ -139,7 +139,7 @@ def _histories(items: list[Item], visits: list[Visit], today: date) -> tuple[Ite
         planned = sorted((v for v in own if v.status == "planned" and v.due >= today), key=lambda v: v.due)
         done = sorted((v for v in own if v.status == "done"), key=lambda v: v.due, reverse=True)
         histories.append(
-            ItemHistory(
+            ItemVisits(
                 item=item,
                 product_name=names.get(item.product_id, ""),
                 planned=tuple(planned[:PLANNED_SHOWN]),

@@ -175,3 +175,4 @@ def test_a_customer_accepts_a_quote_upgrades_saves_a_card_downloads_an_invoice_a
     _shot(page, "portal-cancelled-desktop")
     page.goto(contract_url)
     expect(page.get_by_role("link", name=t["ov_cancel_contract"])).to_have_count(0)
+    expect(page.get_by_role("link", name=t["ov_change_options"])).to_have_count(0)  # cancellation given

@@ -37,7 +37,8 @@ def _term(periods: int | None, period: str, t: dict[str, str]) -> str:
 
 
 def show(ctx: PortalContext) -> Response:
-    from chalicelib.domain.contract_lifecycle import CHANGEABLE, Status
+    from chalicelib.domain.contract_lifecycle import Status
+    from chalicelib.domain.option_access import customer_may_change
     from chalicelib.domain.periods import local_date
     from chalicelib.services.portal_overview import contract_detail
 
@@ -93,7 +94,7 @@ def show(ctx: PortalContext) -> Response:
         documents=[document_row(d, ctx, today) for d in detail.documents],
         options_url=ctx.url(f"contracts/{contract.id}/options"),
         cancel_url=ctx.url(f"contracts/{contract.id}/cancel"),
-        can_change_options=terms.access_level != "restricted" and contract.status in CHANGEABLE,
+        can_change_options=customer_may_change(contract),
         can_cancel=contract.status is Status.ACTIVE and contract.cancellation is None,
         back_url=ctx.url(),
     )

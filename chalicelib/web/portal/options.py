@@ -34,8 +34,7 @@ def _page(
     error: DomainError | None = None,
     preview: OptionsPlan | None = None,
 ) -> Response:
-    from chalicelib.domain.contract_lifecycle import CHANGEABLE
-    from chalicelib.domain.option_access import MAIN_FIELD, MAX_QUANTITY, quantity_text
+    from chalicelib.domain.option_access import MAIN_FIELD, MAX_QUANTITY, open_for_changes, quantity_text
     from chalicelib.services.portal_options import options_view
 
     view = preview.view if preview is not None else options_view(contract)
@@ -48,7 +47,6 @@ def _page(
         values[MAIN_FIELD] = quantity_text(view.main.quantity)
     if error is not None:  # keep what the customer typed
         values.update({k: v for k, v in ctx.form.items() if k in values})
-    open_for_changes = contract.status in CHANGEABLE and contract.cancellation is None
     return ctx.render(
         "portal/options.html",
         status,
@@ -59,8 +57,8 @@ def _page(
         money=money,
         qty=quantity_text,
         most=MAX_QUANTITY,
-        changeable=open_for_changes and view.level.allows_changes,
-        closed=not open_for_changes,
+        changeable=open_for_changes(contract) and view.level.allows_changes,
+        closed=not open_for_changes(contract),
         lowering=view.level.allows_lowering,
         error=error.message if error else "",
         error_field=(error.field or "") if error else "",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.invoices import Invoice
     from chalicelib.domain.orders import Order
     from chalicelib.domain.payments import Payment
-    from chalicelib.services.portal_overview import ContractSummary, ItemHistory
+    from chalicelib.services.portal_overview import ContractSummary, ItemVisits
 
 _PERIODS = {
     "weekly": "ov_weekly",
@@ -184,7 +184,7 @@ def payment_row(payment: Payment, ctx: PortalContext) -> dict[str, Any]:
     }
 
 
-def item_row(history: ItemHistory, ctx: PortalContext) -> dict[str, Any]:
+def item_row(history: ItemVisits, ctx: PortalContext) -> dict[str, Any]:
     item = history.item
     return {
         "serial": item.serial,
