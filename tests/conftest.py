@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,6 +94,22 @@ def store(
         _truncate(model)
     yield tmp_path / "data"
     bootstrap.reset()
+
+
+@pytest.fixture
+def shop(store: Path) -> Any:
+    """The portal tests' catalogue: products, an EUR price list and the "Care monthly" template."""
+    from tests.portal_world import catalogue
+
+    return catalogue()
+
+
+@pytest.fixture
+def alpha(shop: Any) -> Any:
+    """Customer A of the portal tests: a contract, an order, an open quote, an invoice and an item."""
+    from tests.portal_world import portal_world
+
+    return portal_world(shop, "Alpha Heating", "alpha@alpha.example", "SN-ALPHA-1")
 
 
 def _truncate(model: type) -> None:

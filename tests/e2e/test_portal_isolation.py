@@ -17,7 +17,7 @@ from chalicelib.domain import links as rules
 from chalicelib.domain.links import Scope
 from chalicelib.services import manage_links
 from tests.browser_client import Browser
-from tests.portal_world import STAFF, Catalogue, PortalWorld, catalogue, now, portal_csrf, portal_world
+from tests.portal_world import STAFF, Catalogue, PortalWorld, now, portal_csrf, portal_world
 
 ID = re.compile(r"\{(\w+)\}")
 FORM = {  # what a curious customer might post: every page's actions, and B's ids in the fields
@@ -99,11 +99,6 @@ def _snapshot(world: PortalWorld) -> list[str]:
         repr(items.get(world.item.id)),
         repr(sorted(link.token_hash for link in manage_links.of_customer(world.customer.id))),
     ]
-
-
-@pytest.fixture
-def shop(store: Any) -> Catalogue:
-    return catalogue()
 
 
 @pytest.fixture

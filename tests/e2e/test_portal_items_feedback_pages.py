@@ -13,21 +13,11 @@ from chalicelib.domain.links import Scope
 from chalicelib.store import feedback, mail, tickets, visits
 from chalicelib.store.models_service import FeedbackModel, TicketModel
 from tests.browser_client import Browser
-from tests.portal_world import STAFF, Catalogue, PortalWorld, catalogue, now, portal_world
+from tests.portal_world import STAFF, PortalWorld, now
 
 
 def _body(response: Any) -> str:
     return response.body.decode() if isinstance(response.body, bytes) else str(response.body)
-
-
-@pytest.fixture
-def shop(store: Any) -> Catalogue:
-    return catalogue()
-
-
-@pytest.fixture
-def alpha(shop: Catalogue) -> PortalWorld:
-    return portal_world(shop, "Alpha Heating", "alpha@alpha.example", "SN-ALPHA-1")
 
 
 def _feedback_token(world: PortalWorld) -> tuple[str, Any]:

@@ -15,14 +15,9 @@ from chalicelib.domain.audit import SYSTEM
 from chalicelib.domain.links import Scope
 from tests.browser_client import Browser
 from tests.payment_helpers import store_document
-from tests.portal_world import Catalogue, PortalWorld, catalogue, now, portal_world
+from tests.portal_world import Catalogue, PortalWorld, now, portal_world
 
 NAVIGATION = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-@pytest.fixture
-def shop(store: Any) -> Catalogue:
-    return catalogue()
 
 
 @pytest.fixture

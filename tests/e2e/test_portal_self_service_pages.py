@@ -11,7 +11,7 @@ import pytest
 from chalicelib.domain.audit import SYSTEM
 from chalicelib.store import contracts, customers, mail
 from tests.browser_client import Browser
-from tests.portal_world import Catalogue, PortalWorld, catalogue, now, portal_csrf, portal_world
+from tests.portal_world import Catalogue, PortalWorld, now, portal_csrf, portal_world
 
 CSRF = 'name="csrf_token" value="'
 
@@ -27,21 +27,11 @@ def _hidden(page: str, name: str) -> str:
 
 
 @pytest.fixture
-def shop(store: Any) -> Catalogue:
-    return catalogue()
+def token(alpha: PortalWorld) -> str:
+    return alpha.link()
 
 
-@pytest.fixture
-def world(shop: Catalogue) -> PortalWorld:
-    return portal_world(shop, "Alpha Heating", "alpha@alpha.example", "SN-ALPHA-1")
-
-
-@pytest.fixture
-def token(world: PortalWorld) -> str:
-    return world.link()
-
-
-def test_details_page_saves_the_customers_details(browser: Browser, world: PortalWorld, token: str) -> None:
+def test_details_page_saves_the_customers_details(browser: Browser, alpha: PortalWorld, token: str) -> None:
     page = browser.get(f"/portal/{token}/details")
     assert page.status_code == 200
     html = _html(page)
@@ -64,7 +54,7 @@ def test_details_page_saves_the_customers_details(browser: Browser, world: Porta
     after = browser.get(saved.headers["Location"])
     assert "Your details have been saved" in _html(after)
     assert 'value="Mlynská 10"' in _html(after) and 'value="office@alpha.example"' in _html(after)
-    customer = customers.get(world.customer.id)
+    customer = customers.get(alpha.customer.id)
     assert (customer.name, customer.email, customer.address_id is not None) == (
         "Alpha Heating s.r.o.",
         "office@alpha.example",
@@ -75,7 +65,7 @@ def test_details_page_saves_the_customers_details(browser: Browser, world: Porta
 
 
 def test_a_bad_detail_keeps_the_form_and_names_the_field(
-    browser: Browser, world: PortalWorld, token: str
+    browser: Browser, alpha: PortalWorld, token: str
 ) -> None:
     browser.get(f"/portal/{token}/details")
     bad = browser.post(
@@ -86,15 +76,15 @@ def test_a_bad_detail_keeps_the_form_and_names_the_field(
     html = _html(bad)
     assert "Please check “Email”" in html and 'id="email" name="email" type="email" value="alpha@"' in html
     assert 'value="Typed name"' in html and 'aria-invalid="true"' in html
-    assert customers.get(world.customer.id) == world.customer
+    assert customers.get(alpha.customer.id) == alpha.customer
     unknown = browser.post(f"/portal/{token}/details", {"action": "bogus", "name": "X"})
-    assert unknown.status_code == 400 and customers.get(world.customer.id) == world.customer
+    assert unknown.status_code == 400 and customers.get(alpha.customer.id) == alpha.customer
 
 
 def test_options_preview_then_confirm_adds_the_option(
-    browser: Browser, world: PortalWorld, token: str
+    browser: Browser, alpha: PortalWorld, token: str
 ) -> None:
-    path = f"/portal/{token}/contracts/{world.contract.id}/options"
+    path = f"/portal/{token}/contracts/{alpha.contract.id}/options"
     page = _html(browser.get(path))
     assert CSRF in page and 'name="qty_hotline"' in page and 'name="main_quantity"' in page
     assert "24/7 hotline" in page and "0 removes an option" in page
@@ -104,12 +94,12 @@ def test_options_preview_then_confirm_adds_the_option(
     assert "Your change" in html and "Confirm the change" in html and "Per period after the change" in html
     assert _hidden(html, "qty_hotline") == "2" and _hidden(html, "action") == "confirm"
     version = _hidden(html, "version")
-    assert contracts.get(world.contract.id, consistent=True).version == int(version)  # nothing saved yet
+    assert contracts.get(alpha.contract.id, consistent=True).version == int(version)  # nothing saved yet
     confirm = {"action": "confirm", "version": version, "qty_hotline": "2", "main_quantity": "1"}
     done = browser.post(path, confirm)
     assert done.status_code == 303 and done.headers["Location"].endswith("/options?saved=1")
     assert "Your change is saved" in _html(browser.get(done.headers["Location"]))
-    stored = contracts.get(world.contract.id, consistent=True)
+    stored = contracts.get(alpha.contract.id, consistent=True)
     assert [
         str(line.quantity) for line in stored.lines if line.option_code == "hotline" and not line.end
     ] == ["2"]
@@ -117,7 +107,7 @@ def test_options_preview_then_confirm_adds_the_option(
     # The same confirm form again: the contract has moved on, so a clear 409 and nothing saved twice.
     stale = browser.post(path, confirm)
     assert stale.status_code == 409 and "changed by someone else" in _html(stale)
-    assert contracts.get(world.contract.id, consistent=True).version == stored.version
+    assert contracts.get(alpha.contract.id, consistent=True).version == stored.version
 
 
 @pytest.mark.parametrize(
@@ -131,17 +121,17 @@ def test_options_preview_then_confirm_adds_the_option(
     ],
 )
 def test_bad_options_forms_get_a_400_naming_the_field(
-    browser: Browser, world: PortalWorld, token: str, form: dict[str, str], status: int, words: str
+    browser: Browser, alpha: PortalWorld, token: str, form: dict[str, str], status: int, words: str
 ) -> None:
-    path = f"/portal/{token}/contracts/{world.contract.id}/options"
+    path = f"/portal/{token}/contracts/{alpha.contract.id}/options"
     browser.get(path)
     response = browser.post(path, form)
     assert response.status_code == status and words in _html(response)
-    assert contracts.get(world.contract.id, consistent=True) == world.contract
+    assert contracts.get(alpha.contract.id, consistent=True) == alpha.contract
 
 
 def test_a_restricted_contract_says_changes_go_through_staff(
-    browser: Browser, shop: Catalogue, world: PortalWorld, token: str
+    browser: Browser, shop: Catalogue, alpha: PortalWorld, token: str
 ) -> None:
     from chalicelib.services.manage_contracts import create_contract
     from chalicelib.services.manage_templates import create_template
@@ -159,7 +149,7 @@ def test_a_restricted_contract_says_changes_go_through_staff(
     )
     contract = create_contract(
         {
-            "customer_id": world.customer.id,
+            "customer_id": alpha.customer.id,
             "template_id": template.id,
             "price_list_id": shop.eur.id,
             "lines": [{"product_id": shop.care.id, "quantity": "1"}],
@@ -177,9 +167,9 @@ def test_a_restricted_contract_says_changes_go_through_staff(
 
 
 def test_cancel_page_shows_the_notice_and_cancels_with_a_reason(
-    browser: Browser, world: PortalWorld, token: str
+    browser: Browser, alpha: PortalWorld, token: str
 ) -> None:
-    path = f"/portal/{token}/contracts/{world.contract.id}/cancel"
+    path = f"/portal/{token}/contracts/{alpha.contract.id}/cancel"
     page = _html(browser.get(path))
     assert CSRF in page and "Notice period" in page and "30 days" in page
     assert 'value="moved_to_competitor"' in page and 'value="non_payment"' not in page
@@ -189,7 +179,7 @@ def test_cancel_page_shows_the_notice_and_cancels_with_a_reason(
     )
     assert unticked.status_code == 400 and "tick the box" in _html(unticked)
     assert '<option value="price" selected>' in _html(unticked)
-    assert contracts.get(world.contract.id, consistent=True) == world.contract
+    assert contracts.get(alpha.contract.id, consistent=True) == alpha.contract
     done = browser.post(
         path,
         {
@@ -201,7 +191,7 @@ def test_cancel_page_shows_the_notice_and_cancels_with_a_reason(
         },
     )
     assert done.status_code == 303
-    stored = contracts.get(world.contract.id, consistent=True)
+    stored = contracts.get(alpha.contract.id, consistent=True)
     assert stored.cancellation is not None and stored.cancellation.note == "Too dear <b>for us</b>"
     after = _html(browser.get(done.headers["Location"]))
     assert f"Your contract is cancelled from {stored.cancellation.effective.isoformat()}" in after
@@ -213,7 +203,7 @@ def test_cancel_page_shows_the_notice_and_cancels_with_a_reason(
 
 
 def test_another_customers_contract_is_not_found_and_not_changed(
-    browser: Browser, shop: Catalogue, world: PortalWorld, token: str
+    browser: Browser, shop: Catalogue, alpha: PortalWorld, token: str
 ) -> None:
     other = portal_world(shop, "Beta Bakery", "beta@beta.example", "SN-BETA-9")
     csrf = portal_csrf(token)

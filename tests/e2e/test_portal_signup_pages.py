@@ -14,7 +14,7 @@ from chalicelib.domain.audit import Actor
 from chalicelib.services.link_mail import create_signup_link
 from chalicelib.store import contracts, customers, mail
 from tests.browser_client import Browser
-from tests.portal_world import Catalogue, catalogue, now, portal_csrf
+from tests.portal_world import Catalogue, now, portal_csrf
 
 STAFF = Actor("u1", "staff@example.com")
 FORM = {
@@ -36,11 +36,6 @@ FORM = {
 
 def _body(response: Any) -> str:
     return response.body.decode() if isinstance(response.body, bytes) else str(response.body)
-
-
-@pytest.fixture
-def shop(store: Any) -> Catalogue:
-    return catalogue()
 
 
 @pytest.fixture

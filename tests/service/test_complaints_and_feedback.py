@@ -21,23 +21,13 @@ from chalicelib.services.report_complaint import report_complaint
 from chalicelib.services.visit_done import mark_visit_done
 from chalicelib.store import audit, feedback, mail, tickets, visits
 from chalicelib.store.models_service import FeedbackModel, TicketModel
-from tests.portal_world import STAFF, Catalogue, PortalWorld, catalogue, now, portal_world
+from tests.portal_world import STAFF, Catalogue, PortalWorld, now, portal_world
 
 URL = re.compile(r"http://testserver/portal/([A-Za-z0-9_-]{43})/feedback")
 VISIT_DONE = {
     "subject": "How was our visit on {{ visit_date }}?",
     "body": "Dear {{ customer_name }},\nwe serviced {{ item_serial }} under {{ contract_number }}.\nRate us:",
 }
-
-
-@pytest.fixture
-def shop() -> Catalogue:
-    return catalogue()
-
-
-@pytest.fixture
-def alpha(shop: Catalogue) -> PortalWorld:
-    return portal_world(shop, "Alpha Heating", "alpha@alpha.example", "SN-ALPHA-1")
 
 
 def _asking_shop(shop: Catalogue) -> Catalogue:

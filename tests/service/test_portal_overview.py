@@ -14,12 +14,7 @@ import pytest
 from chalicelib.domain.audit import SYSTEM
 from chalicelib.services.portal_overview import contract_detail, order_detail, overview
 from tests.payment_helpers import store_document
-from tests.portal_world import Catalogue, PortalWorld, catalogue, now, portal_world
-
-
-@pytest.fixture
-def shop() -> Catalogue:
-    return catalogue()
+from tests.portal_world import Catalogue, PortalWorld, now, portal_world
 
 
 @pytest.fixture

@@ -17,12 +17,7 @@ from chalicelib.domain.lookups import ref
 from chalicelib.domain.quotes import QuoteStatus
 from chalicelib.services import portal_quote
 from chalicelib.store import contracts, interactions, mail, quotes, tasks
-from tests.portal_world import Catalogue, catalogue, now, portal_world
-
-
-@pytest.fixture
-def shop() -> Catalogue:
-    return catalogue()
+from tests.portal_world import Catalogue, now, portal_world
 
 
 @pytest.fixture

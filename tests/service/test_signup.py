@@ -17,7 +17,7 @@ from chalicelib.domain.links import LinkRevoked
 from chalicelib.services import signup
 from chalicelib.services.link_mail import create_signup_link
 from chalicelib.store import addresses, contracts, customers, links, mail, people
-from tests.portal_world import Catalogue, catalogue, now, portal_world
+from tests.portal_world import Catalogue, now, portal_world
 
 STAFF = Actor("u1", "staff@example.com")
 FORM = {
@@ -34,11 +34,6 @@ FORM = {
     "option_hotline": "1",
     "accept_terms": "1",
 }
-
-
-@pytest.fixture
-def shop() -> Catalogue:
-    return catalogue()
 
 
 def _link(url: str) -> Any:
